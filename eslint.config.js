@@ -20,7 +20,9 @@ export default ts.config(
 			'node_modules/',
 			'static/models/',
 			'bench/results.json',
-			'bench/dist/'
+			'bench/dist/',
+			// Generated tables (tools/gen-*.ts write them).
+			'src/lib/audio/generated/'
 		]
 	}
 );

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumPath as executablePath, webgpuArgs } from './tests/shared/chromium';
+import { chromiumArgs, chromiumPath as executablePath, webgpuArgs } from './tools/chromium';
 
 export default defineConfig({
 	testDir: 'tests/e2e',

@@ -7,7 +7,7 @@ const config = {
 	kit: {
 		// Fully static: every page is prerendered; the app runs client-side only.
 		adapter: adapter({ pages: 'build', assets: 'build', fallback: undefined, strict: true }),
-		// src/service-worker.ts adds COOP/COEP headers; src/lib/stores/service-worker.svelte.ts registers it (update prompt).
+		// src/service-worker.ts adds COOP/COEP headers; src/lib/app/service-worker.svelte.ts registers it (update prompt).
 		serviceWorker: { register: false }
 	}
 };

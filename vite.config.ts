@@ -1,8 +1,8 @@
 /// <reference types="vitest/config" />
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defaultClientConditions, defineConfig, type Connect, type Plugin } from 'vite';
-import { ortRuntimeFiles, siteFiles } from './scripts/vite-site-files';
-import { missingCodecs } from './scripts/vite-missing-codecs';
+import { ortRuntimeFiles, siteFiles } from './tools/vite/site-files';
+import { missingCodecs } from './tools/vite/missing-codecs';
 
 // COOP/COEP make the page cross-origin isolated so onnxruntime-web can use WASM threads.
 // On static hosts the service worker adds the same headers (src/service-worker.ts).
@@ -33,7 +33,7 @@ export default defineConfig({
 	server: { headers: isolation },
 	preview: { headers: isolation },
 	// onnxruntime-web's build without the embedded WASM glue: its runtime files come from <base>/ort/
-	// (scripts/vite-site-files.ts) instead of a second, hashed 28 MB copy the service worker would not know.
+	// (tools/vite/site-files.ts) instead of a second, hashed 28 MB copy the service worker would not know.
 	resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
 	worker: { format: 'es' },
 	optimizeDeps: { exclude: ['onnxruntime-web'] },

@@ -10,7 +10,7 @@ import * as ortNode from 'onnxruntime-node';
 import type { ModelCard, Variant } from '../src/lib/card/types';
 import type { DecodedAudio } from '../src/lib/audio/types';
 import { createMelExtractor } from '../src/lib/features/mel';
-import { readFrontendTablesNode, readModelNode } from '../src/lib/model/load-node';
+import { readFrontendTablesNode, readModelNode } from '../src/lib/model-files/read-node';
 import type { TaggerSession } from '../src/lib/model/session';
 import { tagTrack } from '../src/lib/pipeline/tag-track';
 import type { StageTimes } from './protocol';

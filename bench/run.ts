@@ -21,7 +21,7 @@ import { build } from 'vite';
 import type { ModelCard, Variant } from '../src/lib/card/types';
 import { decodeFileNode } from '../src/lib/audio/decode-node';
 import type { DecodedAudio } from '../src/lib/audio/types';
-import { findCard, readIndexNode } from '../src/lib/model/load-node';
+import { findCard, readIndexNode } from '../src/lib/model-files/read-node';
 import { nativeVersion, runNative } from './native';
 import type {
 	BenchPage,
@@ -36,7 +36,7 @@ import { printReport, realtimeSvg, type BenchResults, type RunRow } from './repo
 import { serve } from './server';
 import { medianStages, operatorTimes, type OperatorTime, type OrtProfileEvent } from './stats';
 import { buildTrack } from './track';
-import { chromiumArgs as baseChromiumArgs, chromiumPath, webgpuArgs } from '../tests/shared/chromium';
+import { chromiumArgs as baseChromiumArgs, chromiumPath, webgpuArgs } from '../tools/chromium';
 
 const { values: args } = parseArgs({
 	options: {

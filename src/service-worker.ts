@@ -5,14 +5,14 @@
 /**
  * Offline app shell + cross-origin isolation on static hosts.
  * - Precaches every built file, the prerendered pages, the static files, models/index.json and ORT's runtime.
- *   Model weights are NOT precached: the app keeps the ones the user chose in IndexedDB (src/lib/weights).
+ *   Model weights are NOT precached: the app keeps the ones the user chose in IndexedDB (src/lib/model-files).
  * - Adds COOP/COEP/CORP to every response it serves, so the page becomes crossOriginIsolated (WASM threads)
  *   once this worker controls it, like coi-serviceworker.
  * - Immutable assets: cache first. Pages and the model index: network first, cache when offline.
  * - A new version waits until the page asks it to take over (update prompt).
  */
 import { build, files, prerendered, version } from '$service-worker';
-import { ortFiles, ortFolder } from '$lib/worker/ort-files';
+import { ortFiles, ortFolder } from '$lib/model/ort-files';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const cacheName = `music-tagger-${version}`;

@@ -1,16 +1,16 @@
 /**
  * The models of a CLI run, opened once, and one file through all of them: the project's own decode → resample
- * → mel → ONNX (onnxruntime-web WASM) → aggregation path (src/lib/model/load-node.ts, src/lib/pipeline), the same
+ * → mel → ONNX (onnxruntime-web WASM) → aggregation path (src/lib/model-files/read-node.ts, src/lib/pipeline), the same
  * code the browser worker runs.
  */
 import type { ModelCard, ModelIndex, Variant } from '$lib/card/types';
-import type { NodeTagger } from '$lib/model/load-node';
+import type { NodeTagger } from '$lib/model-files/read-node';
 import type { ModelResult } from '$lib/pipeline/types';
 import { createFileProgress, defaultModelsDir, type OutputStream } from './io';
 
 // The decoders and onnxruntime-web load only when a model actually runs, so `--help`, `evaluate --predictions`
 // and the popularity baseline start instantly.
-const pipeline = () => Promise.all([import('$lib/model/load-node'), import('$lib/audio/decode-node')]);
+const pipeline = () => Promise.all([import('$lib/model-files/read-node'), import('$lib/audio/decode-node')]);
 
 export interface OpenModels {
 	index: ModelIndex;

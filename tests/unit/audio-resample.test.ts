@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { FrontendSpec } from '../../src/lib/card/types';
 import { resampledLength, resampleForFrontend, resampleRangeForFrontend } from '../../src/lib/audio/resample';
 import { libsamplerateMedium, midQualityTable } from '../../src/lib/audio/libsamplerate';
-import { midQualSha256 } from '../../src/lib/audio/libsamplerate-mid-qual';
+import { midQualSha256 } from '../../src/lib/audio/generated/libsamplerate-mid-qual';
 import { resampyKaiserBest, sincWindow } from '../../src/lib/audio/resampy';
 import { clipFile, clipSourceRate, clipsWithSource, maxAbsDiff, readF32, readJson } from './helpers/fixtures';
 

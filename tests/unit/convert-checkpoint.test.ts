@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertCheckpoint } from '../../models/convert/convert';
-import { PickleError, PyGlobal, PyTuple, unpickle, type PickleHooks } from '../../models/convert/pickle';
-import { readTorchCheckpoint, type StateDict } from '../../models/convert/torch-checkpoint';
+import { convertCheckpoint } from '../../tools/convert/convert';
+import { PickleError, PyGlobal, PyTuple, unpickle, type PickleHooks } from '../../tools/convert/pickle';
+import { readTorchCheckpoint, type StateDict } from '../../tools/convert/torch-checkpoint';
 import { checkpointsDir, readFrontendTable } from './helpers/fixtures';
 import { writeTorchCheckpoint } from './helpers/torch-writer';
 

@@ -15,8 +15,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModels, writeAtomic, type ZooEntry } from '../../models/build';
-import { readTorchCheckpoint, type StateDict } from '../../models/convert/torch-checkpoint';
+import { buildModels, writeAtomic, type ZooEntry } from '../../tools/models/build';
+import { readTorchCheckpoint, type StateDict } from '../../tools/convert/torch-checkpoint';
 import { checkpointsDir } from './helpers/fixtures';
 import { writeTorchCheckpoint } from './helpers/torch-writer';
 

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withResults } from '../../src/lib/library/merge';
-import { downsampleMel } from '../../src/lib/worker/display-mel';
-import { timeEdges } from '../../src/lib/components/heatmap';
+import { downsampleMel } from '../../src/lib/features/display-mel';
+import { timeEdges } from '../../src/lib/ui/heatmap';
 import type { LibraryTrack } from '../../src/lib/library/types';
 import type { ModelResult } from '../../src/lib/pipeline/types';
 import { fixtureClips, readModelReference, readReferenceMel } from './helpers/fixtures';

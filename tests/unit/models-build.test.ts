@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelIndex } from '../../src/lib/card/types';
-import { buildModels, type ZooEntry } from '../../models/build';
+import { buildModels, type ZooEntry } from '../../tools/models/build';
 import { checkpointsDir, readFrontendTable } from './helpers/fixtures';
 import { ensureModelsBuilt, modelsDir } from './helpers/models';
 
@@ -79,7 +79,7 @@ describe('static/models/index.json and cards', () => {
 			}
 		});
 		expect(card.default ?? false).toBe(entry.default ?? false);
-		expect(card.build.converter).toMatch(/^models\/convert@[0-9a-f]{12}$/);
+		expect(card.build.converter).toMatch(/^tools\/convert@[0-9a-f]{12}$/);
 		expect(card.build.convertMs).toBeGreaterThanOrEqual(0);
 		// The front end is the zoo's, minus its prose; torchaudio tables point at the exported file.
 		const frontend = Object.fromEntries(

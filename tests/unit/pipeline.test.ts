@@ -3,16 +3,16 @@
  * aggregation, for every zoo model on every fixture clip, against the upstream PyTorch reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelIndex } from '$lib/card/types';
 import type { DecodedAudio } from '$lib/audio/types';
 import { decodeFileNode } from '$lib/audio/decode-node';
-import { createNodeTagger, readIndexNode, type NodeTagger } from '$lib/model/load-node';
+import { createNodeTagger, readIndexNode, type NodeTagger } from '../../src/lib/model-files/read-node';
 import { int8TieFor, topKAgrees, topTagNames } from '../shared/top-k';
+import { fixtureClips, fixturesDir } from './helpers/fixtures';
 
-const fixturesDir = process.env.FIXTURES_DIR ?? '../shared/fixtures';
-const clips = readdirSync(fixturesDir).filter((d) => d !== 'frontend' && !d.includes('.'));
+const clips = fixtureClips();
 const compressed = (clip: string) =>
 	['audio.ogg', 'audio.mp3'].map((f) => join(fixturesDir, clip, f)).find((p) => existsSync(p))!;
 

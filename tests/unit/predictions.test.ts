@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Chunking, ModelCard } from '$lib/card/types';
 import { taggramChunkStarts, trackChunkStarts } from '$lib/predictions/chunks';
 import { meanOfChunks, moodGroupScores, moodGroups, topTags } from '$lib/predictions/aggregate';
 import zoo from '../../models/zoo.json';
+import { fixtureClips, fixturesDir } from './helpers/fixtures';
 
-const fixturesDir = process.env.FIXTURES_DIR ?? '../shared/fixtures';
-const clips = readdirSync(fixturesDir).filter((d) => d !== 'frontend' && !d.includes('.'));
+const clips = fixtureClips();
 // Fixture files are named by checkpoint file, zoo entries by id.
 const zooByCheckpoint = new Map(zoo.models.map((m) => [m.checkpoint.file.replace('.pth', ''), m]));
 

@@ -16,7 +16,7 @@
  * Buffering inside libsamplerate only changes when outputs are produced, not their values, so the signal is
  * processed in one pass with zeros outside [0, N).
  */
-import { midQualCoeffsBase64, midQualIncrement, midQualLength } from './libsamplerate-mid-qual';
+import { midQualCoeffsBase64, midQualIncrement, midQualLength } from './generated/libsamplerate-mid-qual';
 
 const shiftBits = 12;
 const fpOne = 1 << shiftBits;

@@ -9,7 +9,7 @@ import { createMelExtractor, type MelExtractor } from '$lib/features/mel';
 import { createTaggerSession, type Backend, type TaggerSession } from '$lib/model/session';
 import { tagTrack } from '$lib/pipeline/tag-track';
 import type { DisplayMel } from '$lib/library/types';
-import { downsampleMel } from './display-mel';
+import { downsampleMel } from '../features/display-mel';
 import { modelKey, type BackendInfo, type TaggerWorkerApi, type WorkerConfig } from './protocol';
 
 interface Loaded {

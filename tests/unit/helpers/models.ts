@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelCard, ModelIndex, Variant } from '../../../src/lib/card/types';
-import { buildModels, repoRoot } from '../../../models/build';
+import { buildModels, repoRoot } from '../../../tools/models/build';
 import { checkpointsDir, readJson } from './fixtures';
 
 export const modelsDir = join(repoRoot, 'static', 'models');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ModelCard, ModelIndex, Variant } from '$lib/card/types';
 import type { DecodedAudio } from '$lib/audio/types';
 import { createMelExtractor } from '$lib/features/mel';
-import { createTaggerSession, type SessionOptions } from './session';
+import { createTaggerSession, type SessionOptions } from '../model/session';
 import { verifySha256 } from './verify';
 import { tagTrack, type TagOptions } from '$lib/pipeline/tag-track';
 

@@ -3,7 +3,7 @@
  * decode (the compressed clips, repeated to 3 minutes), resample (both training resamplers) and log-mel for
  * exactly the chunks the pipeline computes for each model (track chunks + taggram windows).
  *
- *   npx tsx scripts/bench-frontend.ts [--minutes 3] [--runs 3]
+ *   npx tsx bench/frontend.ts [--minutes 3] [--runs 3]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,8 +9,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import type { ModelCard, ModelIndex, Variant } from '../src/lib/card/types';
-import { writeAtomic } from '../src/lib/node/write-atomic';
+import type { ModelCard, ModelIndex, Variant } from '../../src/lib/card/types';
+import { writeAtomic } from '../../src/lib/node/write-atomic';
 
 interface Reference {
 	mel: { file: string; shape: [number, number] };

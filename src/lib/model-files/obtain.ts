@@ -4,7 +4,7 @@
  * full the bytes are still used from memory and the caller is told.
  */
 import type { ModelCard, ModelFile, Variant } from '$lib/card/types';
-import { sha256Hex, IntegrityError } from '$lib/model/verify';
+import { sha256Hex, IntegrityError } from '$lib/model-files/verify';
 import { fetchWithProgress, type DownloadProgress } from './fetch-progress';
 import { isQuotaError, readCached, writeCached } from './cache';
 

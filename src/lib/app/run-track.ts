@@ -8,8 +8,8 @@ import type { DecodedAudio } from '$lib/audio/types';
 import type { ModelResult, Progress, TrackMeta } from '$lib/pipeline/types';
 import type { DisplayMel } from '$lib/library/types';
 import type { TaggerClient } from '$lib/worker/client';
-import type { DownloadProgress } from '$lib/weights/fetch-progress';
-import type { ModelFiles } from '$lib/weights/obtain';
+import type { DownloadProgress } from '$lib/model-files/fetch-progress';
+import type { ModelFiles } from '$lib/model-files/obtain';
 
 export interface RunDeps {
 	client: TaggerClient;

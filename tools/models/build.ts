@@ -10,22 +10,25 @@
  * - Atomic: a model's files are converted fully in memory, written to temporary names in the same
  *   folder and renamed, card.json last; a failure leaves no partial file behind.
  *
- * Usage: tsx models/build.ts [--force] [--only id,id]
+ * Usage: tsx tools/models/build.ts [--force] [--only id,id]
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FrontendSpec, ModelCard, ModelFile, ModelIndex } from '../src/lib/card/types';
-import type { Architecture } from './convert/architectures';
-import { convertCheckpoint, type ConversionResult } from './convert/convert';
-import { ConversionError } from './convert/weights';
-import { TEMPORARY_NAME, writeAtomic } from '../src/lib/node/write-atomic';
+import type { FrontendSpec, ModelCard, ModelFile, ModelIndex } from '../../src/lib/card/types';
+import type { Architecture } from '../convert/architectures';
+import { convertCheckpoint, type ConversionResult } from '../convert/convert';
+import { ConversionError } from '../convert/weights';
+import { TEMPORARY_NAME, writeAtomic } from '../../src/lib/node/write-atomic';
 import { recordParity } from './parity';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, '..');
+export const repoRoot = resolve(here, '../..');
+/** The zoo's source data (zoo.json, frontends.json, tags/, mood-groups.json). */
+const zooData = join(repoRoot, 'models');
+const converterDir = join(repoRoot, 'tools', 'convert');
 
 export interface ZooEntry {
 	id: string;
@@ -83,11 +86,11 @@ async function readJson<T>(path: string): Promise<T> {
 async function converterHash(): Promise<string> {
 	const files = [
 		join(here, 'build.ts'),
-		...(await readdir(join(here, 'convert'))).sort().map((f) => join(here, 'convert', f))
+		...(await readdir(converterDir)).sort().map((f) => join(converterDir, f))
 	];
 	const hash = createHash('sha256');
 	for (const file of files.filter((f) => f.endsWith('.ts')))
-		hash.update(file.slice(here.length)).update(await readFile(file));
+		hash.update(file.slice(repoRoot.length)).update(await readFile(file));
 	return hash.digest('hex');
 }
 
@@ -218,10 +221,10 @@ async function buildOne(
 	options: BuildOptions & { outDir: string },
 	converter: string
 ): Promise<{ card: ModelCard; report: ModelReport }> {
-	const tags = (await readFile(join(here, 'tags', `${entry.tags}.txt`), 'utf8'))
+	const tags = (await readFile(join(zooData, 'tags', `${entry.tags}.txt`), 'utf8'))
 		.split('\n')
 		.filter((t) => t.length > 0);
-	const frontends = await readJson<Record<string, Record<string, unknown>>>(join(here, 'frontends.json'));
+	const frontends = await readJson<Record<string, Record<string, unknown>>>(join(zooData, 'frontends.json'));
 	const frontendSource = frontends[entry.frontend];
 	if (!frontendSource) throw new ConversionError(entry.id, undefined, `unknown front end ${entry.frontend}`);
 	const stamp = sha256(JSON.stringify({ converter, entry, tags, frontendSource }));
@@ -298,7 +301,7 @@ async function buildOne(
 			citation: entry.citation
 		},
 		metrics: entry.metrics,
-		build: { converter: `models/convert@${converter.slice(0, 12)}`, convertMs, stamp }
+		build: { converter: `tools/convert@${converter.slice(0, 12)}`, convertMs, stamp }
 	};
 	outputs.push(['card.json', new TextEncoder().encode(`${JSON.stringify(card, null, '\t')}\n`)]);
 
@@ -333,7 +336,7 @@ export async function buildModels(
 	options: BuildOptions = {}
 ): Promise<{ index: ModelIndex; reports: ModelReport[] }> {
 	const outDir = options.outDir ?? join(repoRoot, 'static', 'models');
-	const zoo = options.zoo ?? (await readJson<{ models: ZooEntry[] }>(join(here, 'zoo.json'))).models;
+	const zoo = options.zoo ?? (await readJson<{ models: ZooEntry[] }>(join(zooData, 'zoo.json'))).models;
 	const entries = options.only ? zoo.filter((e) => options.only!.includes(e.id)) : zoo;
 	if (options.only && entries.length !== options.only.length)
 		throw new Error(

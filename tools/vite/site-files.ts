@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
-import { ortFiles, ortFolder } from '../src/lib/worker/ort-files';
+import { ortFiles, ortFolder } from '../../src/lib/model/ort-files';
 
 export interface SiteFile {
 	/** Path under the site's base, e.g. "ort/ort-wasm-simd-threaded.jsep.wasm". */

@@ -1,6 +1,6 @@
 /**
  * Checkpoint bytes → ONNX models (fp32 and int8) and, for torchaudio front ends, the checkpoint's own
- * window and mel filterbank. Pure: no file system access (models/build.ts does the I/O).
+ * window and mel filterbank. Pure: no file system access (tools/models/build.ts does the I/O).
  */
 import { buildArchitecture, INPUT, OUTPUT, type Architecture } from './architectures';
 import type { Precision } from './graph';
@@ -81,7 +81,7 @@ export function convertCheckpoint(
 			graph: graph.build(precision, inputs, outputs),
 			opset: OPSET,
 			irVersion: IR_VERSION,
-			producerName: 'music-tagger models/convert',
+			producerName: 'music-tagger tools/convert',
 			producerVersion: '1',
 			docString: `${spec.id} (${precision}): input ${INPUT} [batch, ${spec.nMels}, ${spec.frames}] log-mel dB; output ${OUTPUT} [batch, ${spec.nTags}] sigmoid`,
 			metadata: { model: spec.id, precision, ...metadata }

@@ -1,6 +1,6 @@
 /**
  * Renders static/icons/icon.svg to the PNG sizes the web manifest lists (192, 512), with Debian's Chromium.
- * Run after changing the SVG: `npx tsx scripts/render-icons.ts`.
+ * Run after changing the SVG: `npx tsx tools/render-icons.ts`.
  */
 import { chromium } from 'playwright';
 import { readFileSync } from 'node:fs';

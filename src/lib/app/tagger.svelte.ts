@@ -7,16 +7,16 @@ import type { Stage } from '$lib/pipeline/types';
 import type { LibraryTrack } from '$lib/library/types';
 import type { BackendInfo } from '$lib/worker/protocol';
 import { startTaggerWorker, type TaggerClient } from '$lib/worker/client';
-import { fetchModelIndex, defaultModel } from '$lib/weights/model-index';
-import { obtainModelFiles } from '$lib/weights/obtain';
+import { fetchModelIndex, defaultModel } from '$lib/model-files/model-index';
+import { obtainModelFiles } from '$lib/model-files/obtain';
 import {
 	cachedFiles,
 	deleteModelFiles,
 	requestPersistence,
 	storageEstimate,
 	usageByModel
-} from '$lib/weights/cache';
-import type { DownloadProgress } from '$lib/weights/fetch-progress';
+} from '$lib/model-files/cache';
+import type { DownloadProgress } from '$lib/model-files/fetch-progress';
 import { deleteTrack, listTracks, loadAudio, saveAudio, saveTrack } from '$lib/library/store';
 import { buildCsvExport, buildJsonExport, type ExportTrack } from '$lib/library/export';
 import { emptyFilter, filterTracks, type LibraryFilter } from '$lib/library/filter';
@@ -24,11 +24,11 @@ import { withResults } from '$lib/library/merge';
 import { decodeBlobInBrowser } from '$lib/audio/decode-browser';
 import { JobResources } from './jobs';
 import { isCancellation, runTrack, type RunDeps, type RunEvents } from './run-track';
-import type { InputFile } from './input-files';
+import type { InputFile } from '../browser/input-files';
 import { readBackendChoice, saveBackendChoice, type BackendChoice } from './backend-choice';
-import { modelsUrl, ortUrl } from './site-urls';
-import { readTags } from './read-tags';
-import { saveTextFile } from './download';
+import { modelsUrl, ortUrl } from '../browser/site-urls';
+import { readTags } from '../browser/read-tags';
+import { saveTextFile } from '../browser/download';
 import { version } from '../../../package.json';
 
 export interface QueueItem {
