@@ -1,18 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI (src/cli/main.ts) through tsx's ESM loader, with the project's tsconfig
-// so `$lib/...` imports resolve the same way as in SvelteKit and Vitest.
+// Runs the compiled CLI: dist/cli/main.js, which `npm run build:cli` (part of `npm run setup`) bundles from
+// src/cli/main.ts and the src/lib modules it uses (tools/cli/vite.config.ts).
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 
-const root = new URL('../', import.meta.url);
-// tsconfig.json extends .svelte-kit/tsconfig.json (the $lib paths), which `npm install` generates (prepare).
-if (!existsSync(new URL('.svelte-kit/tsconfig.json', root))) {
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
 	console.error(
-		'music-tagger: .svelte-kit/tsconfig.json is missing; run `npm install` (or `npx svelte-kit sync`) first.'
+		'music-tagger: the CLI is not built (dist/cli/main.js is missing); run `npm run build:cli` (or `npm run setup`) first.'
 	);
 	process.exit(1);
 }
-register({ tsconfig: fileURLToPath(new URL('tsconfig.json', root)) });
-const { main } = await import(new URL('src/cli/main.ts', root).href);
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -5,12 +5,36 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeAtomic } from '$lib/node/write-atomic';
 
-/** The repository (or installed package) root: static/models and package.json are found from here. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+interface PackageJson {
+	name?: string;
+	version: string;
+}
 
-export const packageVersion: string = (
-	JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }
-).version;
+/**
+ * The nearest folder at or above `start` holding this package's package.json (name "music-tagger"): the same
+ * folder whether this module runs from src/cli (Vitest) or from the bundle in dist/cli (bin/music-tagger.js).
+ */
+function findPackageRoot(start: string): { root: string; manifest: PackageJson } {
+	let folder = start;
+	while (true) {
+		try {
+			const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as PackageJson;
+			if (manifest.name === 'music-tagger') return { root: folder, manifest };
+		} catch {
+			// no (readable) package.json here: look further up
+		}
+		const parent = dirname(folder);
+		if (parent === folder) throw new Error(`no music-tagger package.json at or above ${start}`);
+		folder = parent;
+	}
+}
+
+const found = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** The repository (or installed package) root: static/models and package.json are found from here. */
+export const packageRoot = found.root;
+
+export const packageVersion: string = found.manifest.version;
 
 export const defaultModelsDir = join(packageRoot, 'static', 'models');
 
@@ -25,9 +49,6 @@ export interface CliIO {
 	stderr: OutputStream;
 }
 
-/** --out files are written atomically: readers never see half a report. */
-export const writeFileAtomic = writeAtomic;
-
 /** Fails before a long run, not after it, when --out cannot be written (its folder is missing). */
 export async function checkOutputPath(out: string | undefined): Promise<void> {
 	if (!out) return;
@@ -38,7 +59,7 @@ export async function checkOutputPath(out: string | undefined): Promise<void> {
 
 /** Writes the result to --out (atomically) or to stdout. */
 export async function emit(io: CliIO, out: string | undefined, text: string): Promise<void> {
-	if (out) await writeFileAtomic(out, text);
+	if (out) await writeAtomic(out, text);
 	else io.stdout.write(text);
 }
 

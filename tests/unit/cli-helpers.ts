@@ -1,11 +1,14 @@
 /** Shared by the CLI tests: running `node bin/music-tagger.js` and capturing in-process runs. */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIO } from '../../src/cli/io';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const binPath = resolve(repoRoot, 'bin/music-tagger.js');
+/** What bin/music-tagger.js runs: the CLI that `npm run build:cli` compiles (`npm test` runs it in setup). */
+export const compiledCli = resolve(repoRoot, 'dist/cli/main.js');
 
 export interface CliRun {
 	code: number | null;
@@ -15,6 +18,12 @@ export interface CliRun {
 
 /** Spawns the installed entry point exactly as `npx music-tagger …` would, from `cwd`. */
 export function runBin(args: string[], cwd = repoRoot): Promise<CliRun> {
+	if (!existsSync(compiledCli))
+		return Promise.reject(
+			new Error(
+				`${compiledCli} is missing: run \`npm run build:cli\` (after changing src/cli or src/lib, too) before the CLI tests`
+			)
+		);
 	return new Promise((done, fail) => {
 		const child = spawn(process.execPath, [binPath, ...args], {
 			cwd,
