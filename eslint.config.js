@@ -15,6 +15,7 @@ export default ts.config(
 	{
 		ignores: [
 			'build/',
+			'dist/',
 			'tmp/',
 			'.svelte-kit/',
 			'node_modules/',

@@ -2,7 +2,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defaultClientConditions, defineConfig, type Connect, type Plugin } from 'vite';
 import { ortRuntimeFiles, siteFiles } from './tools/vite/site-files';
-import { missingCodecs } from './tools/vite/missing-codecs';
 
 // COOP/COEP make the page cross-origin isolated so onnxruntime-web can use WASM threads.
 // On static hosts the service worker adds the same headers (src/service-worker.ts).
@@ -24,7 +23,6 @@ const isolateServers = (): Plugin => ({
 
 export default defineConfig({
 	plugins: [
-		missingCodecs(),
 		isolateServers(),
 		sveltekit(),
 		// bench/results.json (written by `npm run bench`, gitignored) feeds the About page's speed table.

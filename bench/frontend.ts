@@ -14,13 +14,13 @@ import { decodeFileNode } from '../src/lib/audio/decode-node';
 import { resampleForFrontend } from '../src/lib/audio/resample';
 import { createMelExtractor } from '../src/lib/features/mel';
 import { taggramChunkStarts, trackChunkStarts } from '../src/lib/predictions/chunks';
+import { fixturesDir } from '../tools/fixtures';
 
 const { values } = parseArgs({
 	options: { minutes: { type: 'string', default: '3' }, runs: { type: 'string', default: '3' } }
 });
 const seconds = 60 * Number(values.minutes);
 const runs = Number(values.runs);
-const fixturesDir = process.env.FIXTURES_DIR ?? '../shared/fixtures';
 const clips = ['wesnoth-battle-epic', 'lincity-pronobozo-lincity'].map((c) =>
 	join(fixturesDir, c, 'audio.ogg')
 );

@@ -1,7 +1,8 @@
 /** What the bench page and the Node driver (bench/run.ts) say to each other. Types only. */
 import type { Variant } from '../src/lib/card/types';
+import type { WebBackend } from '../src/lib/model/session';
 
-export type BrowserBackend = 'wasm' | 'webgpu';
+export type BrowserBackend = WebBackend;
 export type StageName = 'decode' | 'resample' | 'mel' | 'inference' | 'total';
 export type StageTimes = Record<StageName, number>;
 

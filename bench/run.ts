@@ -21,7 +21,8 @@ import { build } from 'vite';
 import type { ModelCard, Variant } from '../src/lib/card/types';
 import { decodeFileNode } from '../src/lib/audio/decode-node';
 import type { DecodedAudio } from '../src/lib/audio/types';
-import { findCard, readIndexNode } from '../src/lib/model-files/read-node';
+import { findCard } from '../src/lib/card/lookup';
+import { readIndexNode } from '../src/lib/model-files/read-node';
 import { nativeVersion, runNative } from './native';
 import type {
 	BenchPage,
@@ -37,6 +38,7 @@ import { serve } from './server';
 import { medianStages, operatorTimes, type OperatorTime, type OrtProfileEvent } from './stats';
 import { buildTrack } from './track';
 import { chromiumArgs as baseChromiumArgs, chromiumPath, webgpuArgs } from '../tools/chromium';
+import { fixturesDir } from '../tools/fixtures';
 
 const { values: args } = parseArgs({
 	options: {
@@ -62,7 +64,6 @@ const variants = args.variants!.split(',') as Variant[];
 const batchSize = args['batch-size'] ? Number(args['batch-size']) : undefined;
 /** Wall-clock budget: steps that would start after it are skipped (and listed). 0 = no limit. */
 const budgetMinutes = Number(args['budget-min'] ?? (args.quick ? 0 : 15));
-const fixturesDir = process.env.FIXTURES_DIR ?? '../shared/fixtures';
 const peerDir = join(process.env.PEERS_DIR ?? '../shared/peers', 'essentia-msd-musicnn-1');
 const benchDir = 'bench';
 const distDir = join(benchDir, 'dist');

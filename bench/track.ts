@@ -4,8 +4,10 @@
  * Ogg Vorbis stereo with ffmpeg when it is installed, otherwise a 16-bit WAV (said in the output).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clipSourceRate, clipsWithSource, readF32 } from '../tools/fixtures';
+import { wavHeader } from '../tools/wav';
 
 export interface BenchTrack {
 	path: string;
@@ -24,19 +26,13 @@ interface ClipSource {
 
 /** Public clips only: the MagnaTagATune clip is not redistributable and has another rate. */
 function readClips(fixturesDir: string): ClipSource[] {
-	const clips: ClipSource[] = [];
-	for (const id of readdirSync(fixturesDir).sort()) {
-		const src = join(fixturesDir, id, 'audio_src.f32');
-		if (id.startsWith('mtat-') || !existsSync(src)) continue;
-		const meta = JSON.parse(readFileSync(join(fixturesDir, id, 'clip.json'), 'utf8'));
-		const sampleRate = meta.files['audio_src.f32'].sample_rate as number;
-		const bytes = readFileSync(src);
-		clips.push({
+	const clips: ClipSource[] = clipsWithSource(fixturesDir)
+		.filter((id) => !id.startsWith('mtat-'))
+		.map((id) => ({
 			id,
-			sampleRate,
-			mono: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-		});
-	}
+			sampleRate: clipSourceRate(id, fixturesDir),
+			mono: readF32(join(fixturesDir, id, 'audio_src.f32'))
+		}));
 	const rate = clips[0]?.sampleRate;
 	const usable = clips.filter((c) => c.sampleRate === rate);
 	if (usable.length === 0) throw new Error(`No public fixture clips with audio_src.f32 in ${fixturesDir}`);
@@ -62,20 +58,7 @@ function wav16Stereo(mono: Float32Array, sampleRate: number): Buffer {
 		data.writeInt16LE(s, i * 4);
 		data.writeInt16LE(s, i * 4 + 2);
 	}
-	const header = Buffer.alloc(44);
-	header.write('RIFF', 0);
-	header.writeUInt32LE(36 + data.length, 4);
-	header.write('WAVEfmt ', 8);
-	header.writeUInt32LE(16, 16);
-	header.writeUInt16LE(1, 20); // PCM
-	header.writeUInt16LE(2, 22);
-	header.writeUInt32LE(sampleRate, 24);
-	header.writeUInt32LE(sampleRate * 4, 28);
-	header.writeUInt16LE(4, 32);
-	header.writeUInt16LE(16, 34);
-	header.write('data', 36);
-	header.writeUInt32LE(data.length, 40);
-	return Buffer.concat([header, data]);
+	return Buffer.concat([wavHeader({ sampleRate, channels: 2, frames: mono.length }), data]);
 }
 
 export function hasFfmpeg(): boolean {

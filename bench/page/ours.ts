@@ -1,34 +1,25 @@
 /**
  * Our pipeline in the page, through the app's own modules: the model cache (obtainModelFiles: download or
- * IndexedDB via idb-keyval, sha256-checked), decodeBlobInBrowser (Web Audio) and tagTrack (resample → mel →
+ * IndexedDB via idb-keyval, sha256-checked), decodeBlobInBrowser (Web Audio) and openTagger (resample → mel →
  * onnxruntime-web).
  */
 import * as ort from 'onnxruntime-web';
-import type { ModelCard, ModelIndex } from '$lib/card/types';
+import { findCard } from '$lib/card/lookup';
 import { decodeBlobInBrowser } from '$lib/audio/decode-browser';
-import { createMelExtractor } from '$lib/features/mel';
-import { createTaggerSession } from '$lib/model/session';
-import { tagTrack } from '$lib/pipeline/tag-track';
+import { fetchModelIndex } from '$lib/model-files/model-index';
+import { openTagger } from '$lib/pipeline/open-tagger';
 import { deleteModelFiles } from '../../src/lib/model-files/cache';
 import { obtainModelFiles } from '../../src/lib/model-files/obtain';
 import { parseBlob } from 'music-metadata';
 import type { DecodeBreakdown, OursRequest, OursResult, StageTimes } from '../protocol';
+import { median } from '../stats';
 import { collectGarbage, HeapPeak } from './heap';
 
 export const ortVersion = ort.env.versions.web ?? 'unknown';
 const modelsUrl = new URL('/models/', location.href).href;
 
-async function readCard(id: string): Promise<ModelCard> {
-	const index = (await (
-		await fetch(new URL('index.json', modelsUrl), { cache: 'no-store' })
-	).json()) as ModelIndex;
-	const card = index.models.find((m) => m.id === id);
-	if (!card) throw new Error(`No model ${id} in index.json`);
-	return card;
-}
-
 export async function runOurs(request: OursRequest): Promise<OursResult> {
-	const card = await readCard(request.model);
+	const card = findCard(await fetchModelIndex(modelsUrl, { cache: 'no-store' }), request.model);
 
 	// First visit: nothing cached, the app downloads, verifies and stores the files.
 	await deleteModelFiles(card.id);
@@ -43,14 +34,13 @@ export async function runOurs(request: OursRequest): Promise<OursResult> {
 	if (files.downloaded) throw new Error(`${card.id}: expected the files from IndexedDB on the second load`);
 
 	t = performance.now();
-	const session = await createTaggerSession(files.model, card, {
+	const tagger = await openTagger(card, request.variant, files, {
 		backend: request.backend,
 		threads: request.threads,
 		wasmPaths: '/ort/',
 		profile: request.profile
 	});
 	const sessionMs = performance.now() - t;
-	const mel = createMelExtractor(card.frontend, files.tables);
 
 	// The file a user drops: fetched once, decoded in every run.
 	const blob = await (await fetch(request.trackUrl, { cache: 'no-store' })).blob();
@@ -65,8 +55,7 @@ export async function runOurs(request: OursRequest): Promise<OursResult> {
 		const decoded = await decodeBlobInBrowser(blob);
 		const decode = performance.now() - t0;
 		heap.sample();
-		const result = await tagTrack(decoded, card, session, mel, {
-			variant: request.variant,
+		const result = await tagger.tag(decoded, {
 			taggram: request.taggram,
 			batchSize: request.batchSize,
 			onProgress: heap.sample
@@ -77,9 +66,10 @@ export async function runOurs(request: OursRequest): Promise<OursResult> {
 		if (i >= request.warmup) runs.push({ decode, ...result.timings, total });
 	}
 	const peakHeapBytes = heap.stop();
-	await session.release();
+	await tagger.release();
 	return {
-		backend: session.backend,
+		// The page runs web backends only: the session's backend is the requested one or its WASM fallback.
+		backend: tagger.backend as OursResult['backend'],
 		runs,
 		load_ms: { network, indexeddb, session: sessionMs },
 		chunks,
@@ -87,8 +77,6 @@ export async function runOurs(request: OursRequest): Promise<OursResult> {
 		peakHeapBytes
 	};
 }
-
-const middle = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** The decode stage taken apart: the same calls decodeBlobInBrowser makes, each timed alone. */
 export async function decodeBreakdown(request: { trackUrl: string; runs: number }): Promise<DecodeBreakdown> {
@@ -118,5 +106,5 @@ export async function decodeBreakdown(request: { trackUrl: string; runs: number 
 		metadata.push(metadataMs);
 		decodeAudioData.push(decodeMs);
 	}
-	return { total: middle(total), metadata: middle(metadata), decodeAudioData: middle(decodeAudioData) };
+	return { total: median(total), metadata: median(metadata), decodeAudioData: median(decodeAudioData) };
 }

@@ -12,9 +12,11 @@ import {
 	type TrackScores
 } from '$lib/eval/evaluate';
 import { matchPredictions, parseSavedPredictions } from '$lib/eval/predictions';
-import { parseSplitTsv, parseTagList, tagFrequencies, type SplitTrack } from '$lib/eval/split';
+import { parseSplitTsv, tagFrequencies, type SplitTrack } from '$lib/eval/split';
+import { parseTagList } from '$lib/card/tag-list';
 import type { EvaluateCommand } from './args';
-import { checkOutputPath, emit, packageVersion, writeFileAtomic, type CliIO } from './io';
+import { writeAtomic } from '$lib/node/write-atomic';
+import { checkOutputPath, emit, packageVersion, type CliIO } from './io';
 import { openModels, tagEach } from './taggers';
 import { exportText } from './tag';
 import type { ExportTrack } from '$lib/library/export';
@@ -74,7 +76,7 @@ async function runModels(
 	if (command.savePredictions && tagged.length > 0) {
 		// The same export `tag` writes, so the run can be re-scored later with --predictions.
 		const text = exportText(tagged, models.cards, { format: 'json', chunks: false });
-		await writeFileAtomic(command.savePredictions, text);
+		await writeAtomic(command.savePredictions, text);
 		io.stderr.write(`Wrote ${command.savePredictions}\n`);
 	}
 	return predictions;

@@ -1,26 +1,7 @@
 /** Which files `music-tagger tag` reads: named files as given, folders searched recursively for audio. */
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-
-/** Extensions taken from folders (a file named explicitly is always tried, whatever its name). */
-export const audioExtensions = new Set([
-	'.mp3',
-	'.ogg',
-	'.oga',
-	'.opus',
-	'.flac',
-	'.wav',
-	'.m4a',
-	'.aac',
-	'.mp4',
-	'.webm',
-	'.aif',
-	'.aiff'
-]);
-
-export function isAudioFile(path: string): boolean {
-	return audioExtensions.has(extname(path).toLowerCase());
-}
+import { join } from 'node:path';
+import { hasAudioExtension } from '$lib/audio/formats';
 
 export interface Discovered {
 	/** In command-line order; each folder's files sorted by path. No path twice. */
@@ -41,7 +22,7 @@ async function walk(dir: string, into: string[], problems: Discovered['problems'
 	for (const entry of entries) {
 		const path = join(dir, entry.name);
 		if (entry.isDirectory()) await walk(path, into, problems);
-		else if ((entry.isFile() || entry.isSymbolicLink()) && isAudioFile(entry.name)) into.push(path);
+		else if ((entry.isFile() || entry.isSymbolicLink()) && hasAudioExtension(entry.name)) into.push(path);
 	}
 }
 

@@ -1,6 +1,6 @@
 /**
  * `music-tagger`: batch tagging and evaluation in Node, on the browser's pipeline.
- * Entry: bin/music-tagger.js (registers tsx, then calls main()).
+ * Entry: bin/music-tagger.js, which runs the build of this file (dist/cli/main.js, `npm run build:cli`).
  */
 import { parseCommand, usage, UsageError } from './args';
 import { runEvaluate } from './evaluate';

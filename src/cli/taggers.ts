@@ -1,31 +1,46 @@
 /**
  * The models of a CLI run, opened once, and one file through all of them: the project's own decode → resample
- * → mel → ONNX (onnxruntime-web WASM) → aggregation path (src/lib/model-files/read-node.ts, src/lib/pipeline), the same
- * code the browser worker runs.
+ * → mel → ONNX (onnxruntime-web WASM) → aggregation path (openTagger in src/lib/pipeline), the same code the
+ * browser worker runs.
  */
 import type { ModelCard, ModelIndex, Variant } from '$lib/card/types';
-import type { NodeTagger } from '$lib/model-files/read-node';
+import { defaultCard, findCard } from '$lib/card/lookup';
+import type { Tagger } from '$lib/pipeline/open-tagger';
+import type { SessionOptions } from '$lib/model/session';
 import type { ModelResult } from '$lib/pipeline/types';
 import { createFileProgress, defaultModelsDir, type OutputStream } from './io';
 
 // The decoders and onnxruntime-web load only when a model actually runs, so `--help`, `evaluate --predictions`
 // and the popularity baseline start instantly.
-const pipeline = () => Promise.all([import('$lib/model-files/read-node'), import('$lib/audio/decode-node')]);
+const pipeline = () =>
+	Promise.all([
+		import('$lib/model-files/read-node'),
+		import('$lib/pipeline/open-tagger'),
+		import('$lib/audio/decode-node')
+	]);
 
 export interface OpenModels {
 	index: ModelIndex;
 	cards: ModelCard[];
-	taggers: NodeTagger[];
+	taggers: Tagger[];
 	release(): Promise<void>;
 	/** src/lib/audio/decode-node.ts: the file → mono float32 at its own rate, or an AudioInputError. */
 	decode(path: string): ReturnType<(typeof import('$lib/audio/decode-node'))['decodeFileNode']>;
 }
 
-/** The card marked `default: true` in index.json (the app's default model). */
-export function defaultCard(index: ModelIndex): ModelCard {
-	const card = index.models.find((m) => m.default) ?? index.models[0];
-	if (!card) throw new Error('the model index lists no models');
-	return card;
+/**
+ * One model opened in Node from a models folder: its files, sha256-checked against the card, through
+ * openTagger; onnxruntime-web WASM on one thread unless `session` says otherwise (the bench's native runs).
+ */
+export async function openNodeTagger(
+	card: ModelCard,
+	variant: Variant,
+	modelsDir = defaultModelsDir,
+	session: Partial<SessionOptions> = {}
+): Promise<Tagger> {
+	const [{ readModelFilesNode }, { openTagger }] = await pipeline();
+	const files = await readModelFilesNode(card, variant, modelsDir);
+	return openTagger(card, variant, files, { backend: 'wasm', threads: 1, ...session });
 }
 
 /** Opens the named models (or the default one); model files are sha256-checked against index.json. */
@@ -34,16 +49,15 @@ export async function openModels(
 	variant: Variant,
 	modelsDir = defaultModelsDir
 ): Promise<OpenModels> {
-	const [{ readIndexNode, findCard, createNodeTagger }, { decodeFileNode }] = await pipeline();
+	const [{ readIndexNode }, , { decodeFileNode }] = await pipeline();
 	const index = await readIndexNode(modelsDir);
 	const cards = ids.length === 0 ? [defaultCard(index)] : [...new Set(ids)].map((id) => findCard(index, id));
-	const taggers: NodeTagger[] = [];
+	const taggers: Tagger[] = [];
 	const release = async () => {
 		for (const tagger of taggers) await tagger.release();
 	};
 	try {
-		for (const card of cards)
-			taggers.push(await createNodeTagger(card, variant, { dir: modelsDir, backend: 'wasm', threads: 1 }));
+		for (const card of cards) taggers.push(await openNodeTagger(card, variant, modelsDir));
 	} catch (error) {
 		await release();
 		throw error;

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommand, UsageError } from '../../src/cli/args';
 import { discoverAudio } from '../../src/cli/files';
-import { createFileProgress, writeFileAtomic } from '../../src/cli/io';
+import { createFileProgress } from '../../src/cli/io';
+import { writeAtomic as writeFileAtomic } from '../../src/lib/node/write-atomic';
 import { main } from '../../src/cli/main';
 import { captureIO } from './cli-helpers';
 

@@ -15,7 +15,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModels, writeAtomic, type ZooEntry } from '../../tools/models/build';
+import { buildModels, type ZooEntry } from '../../tools/models/build';
+import { writeAtomic } from '../../src/lib/node/write-atomic';
 import { readTorchCheckpoint, type StateDict } from '../../tools/convert/torch-checkpoint';
 import { checkpointsDir } from './helpers/fixtures';
 import { writeTorchCheckpoint } from './helpers/torch-writer';

@@ -6,7 +6,8 @@ import {
 	parseSavedPredictions,
 	type SavedPredictions
 } from '../../src/lib/eval/predictions';
-import { parseSplitTsv, parseTagList, splitTags, tagFrequencies } from '../../src/lib/eval/split';
+import { parseSplitTsv, splitTags, tagFrequencies } from '../../src/lib/eval/split';
+import { parseTagList } from '../../src/lib/card/tag-list';
 
 const header = 'TRACK_ID\tARTIST_ID\tALBUM_ID\tPATH\tDURATION\tTAGS';
 const tsv = (...rows: string[][]) => [header, ...rows.map((r) => r.join('\t'))].join('\n') + '\n';

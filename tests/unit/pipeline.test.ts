@@ -3,18 +3,18 @@
  * aggregation, for every zoo model on every fixture clip, against the upstream PyTorch reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelIndex } from '$lib/card/types';
 import type { DecodedAudio } from '$lib/audio/types';
 import { decodeFileNode } from '$lib/audio/decode-node';
-import { createNodeTagger, readIndexNode, type NodeTagger } from '../../src/lib/model-files/read-node';
+import { readIndexNode } from '../../src/lib/model-files/read-node';
+import type { Tagger } from '../../src/lib/pipeline/open-tagger';
+import { openNodeTagger } from '../../src/cli/taggers';
 import { int8TieFor, topKAgrees, topTagNames } from '../shared/top-k';
-import { fixtureClips, fixturesDir } from './helpers/fixtures';
+import { compressedClipFile as compressed, fixtureClips, fixturesDir } from './helpers/fixtures';
 
 const clips = fixtureClips();
-const compressed = (clip: string) =>
-	['audio.ogg', 'audio.mp3'].map((f) => join(fixturesDir, clip, f)).find((p) => existsSync(p))!;
 
 /** The stored reference for the track-level scheme the card names. */
 function reference(clip: string, checkpointFile: string) {
@@ -33,14 +33,14 @@ beforeAll(async () => {
 });
 
 describe.each(['fp32', 'int8'] as const)('compressed clip → tags (%s)', (variant) => {
-	const taggers = new Map<string, NodeTagger>();
+	const taggers = new Map<string, Tagger>();
 	afterAll(async () => {
 		for (const t of taggers.values()) await t.release();
 	});
 
 	it.each(readZooIds())('%s', async (id) => {
 		const card = index.models.find((m) => m.id === id)!;
-		const tagger = await createNodeTagger(card, variant);
+		const tagger = await openNodeTagger(card, variant);
 		taggers.set(id, tagger);
 		for (const clip of clips) {
 			const ref = reference(clip, card.provenance.checkpoint.file);
@@ -69,7 +69,7 @@ function readZooIds(): string[] {
 describe('tags without the taggram', () => {
 	it('resample only the centred segment and give the same MTG result as the full pass', async () => {
 		const card = index.models.find((m) => m.chunking.track.scheme === 'centre')!;
-		const tagger = await createNodeTagger(card, 'int8');
+		const tagger = await openNodeTagger(card, 'int8');
 		// Two clips back to back (both 44.1 kHz): a 60 s track whose centre segment is far from both ends.
 		const [a, b] = clips.map((c) => decoded.get(c)!).filter((d) => d.sampleRate === 44100);
 		const mono = new Float32Array(a.mono.length + b.mono.length);

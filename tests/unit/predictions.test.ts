@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Chunking, ModelCard } from '$lib/card/types';
 import { taggramChunkStarts, trackChunkStarts } from '$lib/predictions/chunks';
-import { meanOfChunks, moodGroupScores, moodGroups, topTags } from '$lib/predictions/aggregate';
+import { meanOfChunks, moodGroupScores, topTags } from '$lib/predictions/aggregate';
+import { moodGroupsFor } from '../../tools/models/mood-groups';
+import moodGroupsSource from '../../models/mood-groups.json';
 import zoo from '../../models/zoo.json';
 import { fixtureClips, fixturesDir } from './helpers/fixtures';
 
@@ -67,21 +69,25 @@ describe('track aggregation', () => {
 describe('mood groups', () => {
 	const entry = zoo.models.find((m) => m.moodGroups)!;
 	const tags = readFileSync(`models/tags/${entry.tags}.txt`, 'utf8').trim().split('\n');
-	const card = { tags, moodGroups: true } as unknown as ModelCard;
+	const moodGroups = moodGroupsFor(tags, moodGroupsSource);
+	const card: Pick<ModelCard, 'tags' | 'moodGroups'> = { tags, moodGroups };
 
 	it('cover the 16 seed groups and only reference model tags or listed missing ones', () => {
 		expect(moodGroups).toHaveLength(16);
 		const names = new Set(tags.map((t) => t.split('---')[1]));
 		for (const group of moodGroups) {
-			for (const m of group.inModel) expect(names.has(m)).toBe(true);
+			for (const m of group.members) expect(tags).toContain(m);
 			for (const m of group.missingFromModel) expect(names.has(m)).toBe(false);
 		}
+		// The groups' members that the model lacks are exactly the ones models/mood-groups.json lists.
+		const missing = new Set(moodGroups.flatMap((g) => g.missingFromModel));
+		expect([...missing].sort()).toEqual([...moodGroupsSource.missingFromModel].sort());
 	});
 
 	it('score a group as its strongest member', () => {
 		const ref = references().find(([, name]) => name === 'mtg-vggish-moodtheme')![2];
 		const probs = ref.chunk_outputs[0];
-		const scores = moodGroupScores(card, probs);
+		const scores = moodGroupScores(card, probs)!;
 		expect(Object.keys(scores)).toHaveLength(16);
 		const p = (t: string) => probs[tags.indexOf(`mood/theme---${t}`)];
 		expect(scores['film']).toBe(Math.max(p('film'), p('movie'), p('trailer'), p('documentary')));

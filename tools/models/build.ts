@@ -14,15 +14,17 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FrontendSpec, ModelCard, ModelFile, ModelIndex } from '../../src/lib/card/types';
+import { parseTagList } from '../../src/lib/card/tag-list';
 import type { Architecture } from '../convert/architectures';
 import { convertCheckpoint, type ConversionResult } from '../convert/convert';
 import { ConversionError } from '../convert/weights';
-import { TEMPORARY_NAME, writeAtomic } from '../../src/lib/node/write-atomic';
+import { TEMPORARY_NAME, writeAtomic, writeAtomicAll } from '../../src/lib/node/write-atomic';
 import { recordParity } from './parity';
+import { moodGroupsFor, type MoodGroupsSource } from './mood-groups';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
@@ -116,8 +118,6 @@ async function removeStaleTemporaries(dir: string): Promise<void> {
 		if (pid && !isRunning(Number(pid))) await rm(join(dir, name), { force: true });
 	}
 }
-
-export { writeAtomic };
 
 async function loadCheckpoint(entry: ZooEntry, options: BuildOptions): Promise<Uint8Array> {
 	const { file, url, sha256: expected, bytes: expectedBytes } = entry.checkpoint;
@@ -221,13 +221,14 @@ async function buildOne(
 	options: BuildOptions & { outDir: string },
 	converter: string
 ): Promise<{ card: ModelCard; report: ModelReport }> {
-	const tags = (await readFile(join(zooData, 'tags', `${entry.tags}.txt`), 'utf8'))
-		.split('\n')
-		.filter((t) => t.length > 0);
+	const tags = parseTagList(await readFile(join(zooData, 'tags', `${entry.tags}.txt`), 'utf8'));
 	const frontends = await readJson<Record<string, Record<string, unknown>>>(join(zooData, 'frontends.json'));
 	const frontendSource = frontends[entry.frontend];
 	if (!frontendSource) throw new ConversionError(entry.id, undefined, `unknown front end ${entry.frontend}`);
-	const stamp = sha256(JSON.stringify({ converter, entry, tags, frontendSource }));
+	const moodGroups = entry.moodGroups
+		? moodGroupsFor(tags, await readJson<MoodGroupsSource>(join(zooData, 'mood-groups.json')))
+		: undefined;
+	const stamp = sha256(JSON.stringify({ converter, entry, tags, frontendSource, moodGroups }));
 	const dir = join(options.outDir, entry.id);
 	await removeStaleTemporaries(dir);
 	if (!options.force) {
@@ -281,7 +282,7 @@ async function buildOne(
 		architecture: entry.architecture,
 		tags,
 		tagList: entry.tags,
-		moodGroups: entry.moodGroups,
+		...(moodGroups ? { moodGroups } : {}),
 		...(entry.default ? { default: true } : {}),
 		frontend: cardFrontend(frontendSource, result, tablesFile),
 		chunking: entry.chunking,
@@ -307,18 +308,7 @@ async function buildOne(
 
 	// Everything is in memory: now write temporaries, then rename them into place (card.json last).
 	await mkdir(dir, { recursive: true });
-	const staged: [string, string][] = [];
-	try {
-		for (const [name, bytes] of outputs) {
-			const tmp = join(dir, `.${process.pid}.tmp-${name}`);
-			staged.push([tmp, join(dir, name)]);
-			await writeFile(tmp, bytes);
-		}
-		for (const [tmp, final] of staged) await rename(tmp, final);
-	} catch (error) {
-		await Promise.all(staged.map(([tmp]) => rm(tmp, { force: true })));
-		throw error;
-	}
+	await writeAtomicAll(outputs.map(([name, bytes]) => [join(dir, name), bytes]));
 	return {
 		card,
 		report: {

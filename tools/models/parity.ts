@@ -6,11 +6,12 @@
  * ../shared/fixtures), for cards that have no figures yet; the unit tests assert the same comparison
  * (tests/unit/models-parity.test.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import type { ModelCard, ModelIndex, Variant } from '../../src/lib/card/types';
 import { writeAtomic } from '../../src/lib/node/write-atomic';
+import { fixtureClips, fixturesDir, readF32, readJson } from '../fixtures';
 
 interface Reference {
 	mel: { file: string; shape: [number, number] };
@@ -19,12 +20,6 @@ interface Reference {
 }
 
 const modelsDir = 'static/models';
-const fixturesDir = process.env.FIXTURES_DIR ?? '../shared/fixtures';
-
-function readF32(path: string): Float32Array {
-	const bytes = readFileSync(path);
-	return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
 
 async function maxAbsDiff(card: ModelCard, variant: Variant, clips: string[]): Promise<number> {
 	const session = await ort.InferenceSession.create(
@@ -33,7 +28,7 @@ async function maxAbsDiff(card: ModelCard, variant: Variant, clips: string[]): P
 	let worst = 0;
 	for (const clip of clips) {
 		const name = card.provenance.checkpoint.file.replace(/\.pth$/, '.json');
-		const ref = JSON.parse(readFileSync(join(fixturesDir, clip, name), 'utf8')) as Reference;
+		const ref = readJson<Reference>(join(fixturesDir, clip, name));
 		const expected = (ref.alt_chunking ?? ref).chunk_outputs[0];
 		const mel = new ort.Tensor('float32', readF32(join(fixturesDir, clip, ref.mel.file)), [
 			1,
@@ -53,8 +48,8 @@ export async function recordParity(force = false): Promise<void> {
 		return;
 	}
 	ort.env.wasm.numThreads = 1;
-	const clips = readdirSync(fixturesDir).filter((d) => existsSync(join(fixturesDir, d, 'clip.json')));
-	const index = JSON.parse(readFileSync(join(modelsDir, 'index.json'), 'utf8')) as ModelIndex;
+	const clips = fixtureClips();
+	const index = readJson<ModelIndex>(join(modelsDir, 'index.json'));
 	for (const card of index.models) {
 		if (card.build.parity && !force) continue;
 		const fp32MaxAbs = await maxAbsDiff(card, 'fp32', clips);

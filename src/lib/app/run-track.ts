@@ -5,8 +5,8 @@
  */
 import type { ModelCard, Variant } from '$lib/card/types';
 import type { DecodedAudio } from '$lib/audio/types';
-import type { ModelResult, Progress, TrackMeta } from '$lib/pipeline/types';
-import type { DisplayMel } from '$lib/library/types';
+import type { ModelResult, PipelineStage, TrackMeta } from '$lib/pipeline/types';
+import type { DisplayMel } from '$lib/features/display-mel';
 import type { TaggerClient } from '$lib/worker/client';
 import type { DownloadProgress } from '$lib/model-files/fetch-progress';
 import type { ModelFiles } from '$lib/model-files/obtain';
@@ -22,8 +22,11 @@ export interface RunDeps {
 	): Promise<ModelFiles>;
 }
 
+/** Where a queued file is; shown per file in the queue. */
+export type QueueStage = 'queued' | 'decode' | PipelineStage | 'error' | 'cancelled';
+
 export interface RunEvents {
-	onStage(progress: Progress & { model?: string }): void;
+	onStage(progress: { stage: 'decode' | PipelineStage; fraction: number; model?: string }): void;
 	onDownload(model: string, progress: DownloadProgress): void;
 	onWarning(message: string): void;
 }

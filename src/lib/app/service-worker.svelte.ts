@@ -3,7 +3,7 @@
  * worker controls it, one reload lets the worker's COOP/COEP headers apply (coi-serviceworker's trick).
  */
 import { dev } from '$app/environment';
-import { serviceWorkerUrl } from '../browser/site-urls';
+import { serviceWorkerUrl } from '$lib/browser/site-urls';
 
 const reloadedKey = 'music-tagger-coi-reload';
 

@@ -3,11 +3,11 @@
  * (run-track, weights, library, worker client); this file only keeps state and sequences them.
  */
 import type { ModelCard, ModelIndex, Variant } from '$lib/card/types';
-import type { Stage } from '$lib/pipeline/types';
 import type { LibraryTrack } from '$lib/library/types';
 import type { BackendInfo } from '$lib/worker/protocol';
 import { startTaggerWorker, type TaggerClient } from '$lib/worker/client';
-import { fetchModelIndex, defaultModel } from '$lib/model-files/model-index';
+import { fetchModelIndex } from '$lib/model-files/model-index';
+import { defaultCard } from '$lib/card/lookup';
 import { obtainModelFiles } from '$lib/model-files/obtain';
 import {
 	cachedFiles,
@@ -23,19 +23,19 @@ import { emptyFilter, filterTracks, type LibraryFilter } from '$lib/library/filt
 import { withResults } from '$lib/library/merge';
 import { decodeBlobInBrowser } from '$lib/audio/decode-browser';
 import { JobResources } from './jobs';
-import { isCancellation, runTrack, type RunDeps, type RunEvents } from './run-track';
-import type { InputFile } from '../browser/input-files';
+import { isCancellation, runTrack, type QueueStage, type RunDeps, type RunEvents } from './run-track';
+import type { InputFile } from '$lib/browser/input-files';
 import { readBackendChoice, saveBackendChoice, type BackendChoice } from './backend-choice';
-import { modelsUrl, ortUrl } from '../browser/site-urls';
-import { readTags } from '../browser/read-tags';
-import { saveTextFile } from '../browser/download';
+import { modelsUrl, ortUrl } from '$lib/browser/site-urls';
+import { readTags } from '$lib/browser/read-tags';
+import { saveTextFile } from '$lib/browser/download';
 import { version } from '../../../package.json';
 
 export interface QueueItem {
 	id: string;
 	path: string;
 	bytes: number;
-	stage: Stage;
+	stage: QueueStage;
 	fraction: number;
 	/** Model being run, when more than one is selected. */
 	model?: string;
@@ -53,7 +53,7 @@ export interface Notice {
 	text: string;
 }
 
-const finished: Stage[] = ['done', 'error', 'cancelled'];
+const finished: QueueStage[] = ['done', 'error', 'cancelled'];
 
 export class TaggerState {
 	index = $state.raw<ModelIndex | undefined>();
@@ -98,7 +98,7 @@ export class TaggerState {
 		this.tracks = await listTracks().catch(() => []);
 		try {
 			this.index = await fetchModelIndex(modelsUrl());
-			this.selectedModels = [defaultModel(this.index).id];
+			this.selectedModels = [defaultCard(this.index).id];
 		} catch (error) {
 			this.startError = (error as Error).message;
 		}

@@ -17,6 +17,7 @@
  * processed in one pass with zeros outside [0, N).
  */
 import { midQualCoeffsBase64, midQualIncrement, midQualLength } from './generated/libsamplerate-mid-qual';
+import type { ResampleControl } from './types';
 
 const shiftBits = 12;
 const fpOne = 1 << shiftBits;
@@ -151,9 +152,7 @@ export function libsamplerateMedium(
 	x: Float32Array,
 	sourceRate: number,
 	targetRate: number,
-	/** Called with the fraction done every 2^16 outputs (may throw to abort). */
-	tick?: (fraction: number) => void,
-	range: { from: number; to?: number } = { from: 0 }
+	{ tick, range = { from: 0 } }: ResampleControl = {}
 ): Float32Array {
 	// At ratio 1 libsamplerate would still filter; Essentia's Resample copies instead (see resample.ts).
 	const { pairs } = midQualityTable();

@@ -6,6 +6,7 @@
 import type { FrontendSpec } from '$lib/card/types';
 import { libsamplerateLength, libsamplerateMedium } from './libsamplerate';
 import { resampyKaiserBest, resampyLength } from './resampy';
+import type { ResampleControl } from './types';
 
 /**
  * Long inputs take a while (≈ 0.7 s of CPU per minute of 44.1 kHz audio): `onProgress` gets the fraction
@@ -17,9 +18,7 @@ export interface ResampleOptions {
 }
 
 /** The per-block callback the resamplers call; throws when aborted. */
-export type ResampleTick = (fraction: number) => void;
-
-const tickFor = (options: ResampleOptions): ResampleTick | undefined =>
+const tickFor = (options: ResampleOptions): ResampleControl['tick'] =>
 	options.onProgress || options.signal
 		? (fraction) => {
 				options.signal?.throwIfAborted();
@@ -77,17 +76,17 @@ function resample(
 	mono: Float32Array,
 	sourceRate: number,
 	frontend: FrontendSpec,
-	tick?: ResampleTick,
+	tick?: ResampleControl['tick'],
 	range?: { from: number; to: number }
 ): Float32Array {
 	switch (frontend.resampler) {
 		case 'resampy-0.2.2-kaiser-best':
 			// librosa.load returns the signal untouched when the rate already matches.
-			return resampyKaiserBest(mono, sourceRate, frontend.sampleRate, tick, range);
+			return resampyKaiserBest(mono, sourceRate, frontend.sampleRate, { tick, range });
 		case 'libsamplerate-sinc-medium':
 			// Essentia's streaming Resample just copies the input when the ratio is 1.
 			if (sourceRate === frontend.sampleRate) return range ? mono.slice(range.from, range.to) : mono;
-			return libsamplerateMedium(mono, sourceRate, frontend.sampleRate, tick, range);
+			return libsamplerateMedium(mono, sourceRate, frontend.sampleRate, { tick, range });
 		default: {
 			const unknown: never = frontend;
 			throw new Error(`Unknown resampler in model card: ${(unknown as FrontendSpec).resampler}`);

@@ -11,6 +11,7 @@
  * - the output is float32 and every `y[t] += w·x` is rounded to float32, as numba does on a float32 array;
  * - length floor(N·ratio), then zero-padded to ceil(N·ratio) like librosa's fix_length.
  */
+import type { ResampleControl } from './types';
 
 export const kaiserBest = {
 	zeroCrossings: 64,
@@ -169,9 +170,7 @@ export function resampyKaiserBest(
 	x: Float32Array,
 	sourceRate: number,
 	targetRate: number,
-	/** Called with the fraction done every 2^16 outputs (may throw to abort). */
-	tick?: (fraction: number) => void,
-	range: { from: number; to?: number } = { from: 0 }
+	{ tick, range = { from: 0 } }: ResampleControl = {}
 ): Float32Array {
 	const nIn = x.length;
 	const nFixed = resampyLength(nIn, sourceRate, targetRate);

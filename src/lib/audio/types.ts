@@ -2,6 +2,7 @@
  * What the decoders hand to the rest of the pipeline, and the one error type they throw.
  * Pure types: no DOM, no Node APIs (used in the worker, the CLI and the tests).
  */
+import { formatDuration } from './formats';
 
 /** A decoded file at its own sample rate, already down-mixed. */
 export interface DecodedAudio {
@@ -14,6 +15,14 @@ export interface DecodedAudio {
 	 * (librosa `to_mono`, Essentia MonoMixer `mix`). Not clipped: decoded peaks above 1.0 are kept.
 	 */
 	mono: Float32Array;
+}
+
+/** What a resampler is asked besides the signal and the rates. */
+export interface ResampleControl {
+	/** Called with the fraction done every 2^16 outputs (may throw to abort). */
+	tick?: (fraction: number) => void;
+	/** Compute only outputs [from, to) (clipped to the output length). */
+	range?: { from: number; to?: number };
 }
 
 export type AudioInputErrorCode =
@@ -89,13 +98,6 @@ export function checkDuration(seconds: number, name = 'This file'): void {
 				? `${name} contains no audio samples.`
 				: `${name} is only ${seconds.toFixed(3)} s long; at least ${audioLimits.minDurationS} s is needed.`
 		);
-}
-
-function formatDuration(seconds: number): string {
-	const h = Math.floor(seconds / 3600);
-	const m = Math.floor((seconds % 3600) / 60);
-	const s = Math.floor(seconds % 60);
-	return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
 }
 
 /** True when every sample is exactly zero (digital silence). */

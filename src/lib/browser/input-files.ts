@@ -2,6 +2,7 @@
  * Files from the ways a user can hand them over: a drop (files and folders, recursed), a file picker,
  * a folder picker (showDirectoryPicker or <input webkitdirectory>). Each file keeps its relative path.
  */
+import { hasAudioExtension } from '$lib/audio/formats';
 
 export interface InputFile {
 	file: File;
@@ -9,14 +10,12 @@ export interface InputFile {
 	path: string;
 }
 
-const audioExtensions = /\.(mp3|ogg|oga|opus|wav|wave|flac|m4a|mp4|aac|webm|aif|aiff|caf|wma)$/i;
-
 /**
  * Inside folders only audio-looking files are taken (a cover.jpg is not an error); files handed over one by one
  * are all taken, so a wrong file gets a clear message instead of silently vanishing.
  */
 export function looksLikeAudio(file: File): boolean {
-	return file.type.startsWith('audio/') || audioExtensions.test(file.name);
+	return file.type.startsWith('audio/') || hasAudioExtension(file.name);
 }
 
 function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {

@@ -79,6 +79,14 @@ export interface ModelFile {
 	sha256: string;
 }
 
+export interface MoodGroup {
+	name: string;
+	/** The group's tags that the model outputs (full names, as in `tags`). */
+	members: string[];
+	/** Seed members the model does not output (ignored in the score). */
+	missingFromModel: string[];
+}
+
 export interface PublishedMetric {
 	name: string; // e.g. "ROC-AUC (macro)"
 	value: number;
@@ -97,8 +105,11 @@ export interface ModelCard {
 	tags: string[];
 	/** Name of the list in models/tags/. */
 	tagList: string;
-	/** Whether the 16 mood groups (models/mood-groups.json) apply to this model's tags. */
-	moodGroups: boolean;
+	/**
+	 * The 16 mood groups (from models/mood-groups.json) when they apply to this model's tags; a group's score is
+	 * the maximum of its members' probabilities (README, "Mood groups").
+	 */
+	moodGroups?: MoodGroup[];
 	default?: boolean;
 	frontend: FrontendSpec;
 	chunking: Chunking;
@@ -124,7 +135,7 @@ export interface ModelCard {
 	};
 }
 
-/** static/models/index.json */
+/** static/models/index.json (see card/lookup.ts to find a card in it) */
 export interface ModelIndex {
 	version: string;
 	models: ModelCard[];

@@ -66,11 +66,3 @@ export function tagFrequencies(train: readonly SplitTrack[]): Map<string, number
 	for (const track of train) for (const tag of track.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
 	return new Map([...counts].map(([tag, n]) => [tag, n / train.length]));
 }
-
-/** One tag per line (models/tags/*.txt style); blank lines and lines starting with # are ignored. */
-export function parseTagList(text: string): string[] {
-	return text
-		.split(/\r?\n/)
-		.map((line) => line.trim())
-		.filter((line) => line !== '' && !line.startsWith('#'));
-}

@@ -1,6 +1,14 @@
-/** A display-sized copy of a model mel ([nMels][frames] row-major): frames max-pooled down to `maxFrames`. */
-import type { DisplayMel } from '$lib/library/types';
+/** A small mel spectrogram for display: [nMels][frames] row-major, in dB. */
+export interface DisplayMel {
+	nMels: number;
+	frames: number;
+	/** Where the shown span starts in the track, and how long it is (seconds). */
+	start: number;
+	seconds: number;
+	data: Float32Array;
+}
 
+/** A display-sized copy of a model mel ([nMels][frames] row-major): frames max-pooled down to `maxFrames`. */
 export function downsampleMel(
 	mel: Float32Array,
 	nMels: number,

@@ -11,7 +11,7 @@ import type { ModelResult } from '$lib/pipeline/types';
 
 export const exportAppName = 'music-tagger';
 
-/** What the export needs of a track. LibraryTrack satisfies it via toExportTrack. */
+/** What the export needs of a track (the app maps its library tracks to it; the CLI builds it from its runs). */
 export interface ExportTrack {
 	file: string;
 	duration: number;

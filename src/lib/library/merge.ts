@@ -1,6 +1,7 @@
 /** Adding results to a library track: a model's new result replaces its old one (one result per model). */
 import type { ModelResult } from '$lib/pipeline/types';
-import type { DisplayMel, LibraryTrack } from './types';
+import type { DisplayMel } from '$lib/features/display-mel';
+import type { LibraryTrack } from './types';
 
 export function withResults(
 	track: LibraryTrack,

@@ -1,14 +1,5 @@
+import type { DisplayMel } from '$lib/features/display-mel';
 import type { ModelResult, TrackMeta } from '$lib/pipeline/types';
-
-/** A small mel spectrogram for display: [nMels][frames] row-major, in dB. */
-export interface DisplayMel {
-	nMels: number;
-	frames: number;
-	/** Where the shown span starts in the track, and how long it is (seconds). */
-	start: number;
-	seconds: number;
-	data: Float32Array;
-}
 
 /** One tagged file in the library (IndexedDB). The audio blob is stored separately (see store.ts). */
 export interface LibraryTrack {

@@ -4,7 +4,8 @@
  * full the bytes are still used from memory and the caller is told.
  */
 import type { ModelCard, ModelFile, Variant } from '$lib/card/types';
-import { sha256Hex, IntegrityError } from '$lib/model-files/verify';
+import type { TaggerFiles } from '$lib/pipeline/open-tagger';
+import { verifySha256 } from './verify';
 import { fetchWithProgress, type DownloadProgress } from './fetch-progress';
 import { isQuotaError, readCached, writeCached } from './cache';
 
@@ -15,17 +16,13 @@ export interface ObtainedFile {
 	cacheWarning?: string;
 }
 
-export interface ModelFiles {
-	model: Uint8Array;
-	/** The torchaudio front end's window + filterbank, when the card has one. */
-	tables?: ArrayBuffer;
+export interface ModelFiles extends TaggerFiles {
 	cacheWarning?: string;
 	downloaded: boolean;
 }
 
 async function verified(bytes: Uint8Array, file: ModelFile, label: string): Promise<Uint8Array> {
-	const actual = await sha256Hex(bytes as Uint8Array<ArrayBuffer>);
-	if (actual !== file.sha256) throw new IntegrityError(label, file.sha256, actual);
+	await verifySha256(bytes as Uint8Array<ArrayBuffer>, file.sha256, label);
 	return bytes;
 }
 

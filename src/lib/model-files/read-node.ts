@@ -1,15 +1,12 @@
 /**
- * Node side of the model stage: read the generated cards and verified model files from static/models
- * (the same files the browser fetches), and assemble a ready-to-use tagger.
+ * Node side of model-files: the model index and a model's verified files from a models folder (what
+ * `npm run models` writes to static/models; the same files the browser fetches).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelCard, ModelIndex, Variant } from '$lib/card/types';
-import type { DecodedAudio } from '$lib/audio/types';
-import { createMelExtractor } from '$lib/features/mel';
-import { createTaggerSession, type SessionOptions } from '../model/session';
+import type { ModelCard, ModelFile, ModelIndex, Variant } from '$lib/card/types';
+import type { TaggerFiles } from '$lib/pipeline/open-tagger';
 import { verifySha256 } from './verify';
-import { tagTrack, type TagOptions } from '$lib/pipeline/tag-track';
 
 export const defaultModelsDir = 'static/models';
 
@@ -21,57 +18,26 @@ export async function readIndexNode(dir = defaultModelsDir): Promise<ModelIndex>
 	}
 }
 
-export function findCard(index: ModelIndex, id: string): ModelCard {
-	const card = index.models.find((m) => m.id === id);
-	if (!card) throw new Error(`Unknown model "${id}". Known: ${index.models.map((m) => m.id).join(', ')}`);
-	return card;
-}
-
 /** Reads a model-folder file and checks it against the card's sha256. */
-async function readVerified(dir: string, card: ModelCard, file: { file: string; sha256: string }) {
+async function readVerified(dir: string, card: ModelCard, file: ModelFile): Promise<Uint8Array> {
 	const bytes = new Uint8Array(await readFile(join(dir, card.id, file.file)));
 	await verifySha256(bytes, file.sha256, `${card.id}/${file.file}`);
 	return bytes;
 }
 
-export function readModelNode(
+/** The ONNX model of `variant` and the torchaudio front end's tables (when the card has them), verified. */
+export async function readModelFilesNode(
 	card: ModelCard,
 	variant: Variant,
 	dir = defaultModelsDir
-): Promise<Uint8Array> {
-	return readVerified(dir, card, card.files[variant]);
-}
-
-/** The checkpoint's window and filterbank (torchaudio front ends only). */
-export async function readFrontendTablesNode(card: ModelCard, dir = defaultModelsDir) {
-	if (card.frontend.kind !== 'torchaudio') return undefined;
-	const bytes = await readVerified(dir, card, card.frontend.tables);
-	return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-export interface NodeTagger {
-	card: ModelCard;
-	variant: Variant;
-	tag(audio: DecodedAudio, options?: Omit<TagOptions, 'variant'>): ReturnType<typeof tagTrack>;
-	release(): Promise<void>;
-}
-
-export async function createNodeTagger(
-	card: ModelCard,
-	variant: Variant,
-	options: Partial<SessionOptions> & { dir?: string } = {}
-): Promise<NodeTagger> {
-	const dir = options.dir ?? defaultModelsDir;
+): Promise<TaggerFiles> {
 	const [model, tables] = await Promise.all([
-		readModelNode(card, variant, dir),
-		readFrontendTablesNode(card, dir)
+		readVerified(dir, card, card.files[variant]),
+		card.frontend.kind === 'torchaudio' ? readVerified(dir, card, card.frontend.tables) : undefined
 	]);
-	const session = await createTaggerSession(model, card, { backend: 'wasm', threads: 1, ...options });
-	const mel = createMelExtractor(card.frontend, tables);
 	return {
-		card,
-		variant,
-		tag: (audio, tagOptions = {}) => tagTrack(audio, card, session, mel, { ...tagOptions, variant }),
-		release: () => session.release()
+		model,
+		tables:
+			tables && (tables.buffer.slice(tables.byteOffset, tables.byteOffset + tables.byteLength) as ArrayBuffer)
 	};
 }

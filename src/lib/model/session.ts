@@ -1,21 +1,30 @@
 /**
- * A tagger session: one ONNX model (fp32 or int8) in onnxruntime-web, behind the project's I/O contract
- * (input `mel` float32 [batch, nMels, frames] in dB, output `tags` float32 [batch, nTags] sigmoid).
- * The same module runs in a browser worker (WebGPU or WASM) and in Node (onnxruntime-web's WASM build).
+ * A tagger session: one ONNX model (fp32 or int8) behind the project's I/O contract (input `mel` float32
+ * [batch, nMels, frames] in dB, output `tags` float32 [batch, nTags] sigmoid). The engine is onnxruntime-web
+ * (WebGPU or WASM, in a browser worker and in Node); the bench passes onnxruntime-node's module instead
+ * (backend 'native'), which has the same API, so every engine runs the same `predict`.
  */
-import * as ort from 'onnxruntime-web';
+import * as ortWeb from 'onnxruntime-web';
 import type { ModelCard } from '$lib/card/types';
 
-export type Backend = 'wasm' | 'webgpu';
+export type Backend = 'wasm' | 'webgpu' | 'native';
+/** The backends a browser (and onnxruntime-web in Node) offers. */
+export type WebBackend = Exclude<Backend, 'native'>;
+
+/** What the session needs of an onnxruntime package (onnxruntime-web or onnxruntime-node). */
+export type OrtEngine = Pick<typeof ortWeb, 'InferenceSession' | 'Tensor'>;
 
 export interface SessionOptions {
 	backend: Backend;
-	/** WASM threads; more than 1 needs cross-origin isolation in browsers. */
+	/** WASM threads, or native intra-op threads; more than 1 WASM thread needs cross-origin isolation in browsers. */
 	threads?: number;
 	/** Where ORT's .wasm/.mjs files are served from (browser builds ship them with the site). */
 	wasmPaths?: string;
-	/** Collect ORT's per-operator profile (bench only). */
+	/** Collect ORT's per-operator profile (bench only); native runs write it to `<profilePrefix>*.json`. */
 	profile?: boolean;
+	profilePrefix?: string;
+	/** backend 'native': the onnxruntime-node module (kept out of the web bundle by being passed in). */
+	engine?: OrtEngine;
 }
 
 export interface TaggerSession {
@@ -24,19 +33,23 @@ export interface TaggerSession {
 	readonly backend: Backend;
 	/** Runs `batch` mels laid out back to back ([batch][nMels][frames]); returns [batch][nTags]. */
 	predict(mels: Float32Array, batch: number): Promise<Float32Array>;
+	/** Ends profiling (when on) and frees the session. */
 	release(): Promise<void>;
 }
 
 function configureWasm(options: SessionOptions): void {
-	if (options.threads !== undefined) ort.env.wasm.numThreads = options.threads;
-	if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+	if (options.threads !== undefined) ortWeb.env.wasm.numThreads = options.threads;
+	if (options.wasmPaths !== undefined) ortWeb.env.wasm.wasmPaths = options.wasmPaths;
 }
 
-async function openSession(model: Uint8Array, backend: Backend, profile: boolean) {
-	return ort.InferenceSession.create(model, {
-		executionProviders: [backend],
+function openSession(engine: OrtEngine, model: Uint8Array, backend: Backend, options: SessionOptions) {
+	const native = backend === 'native';
+	return engine.InferenceSession.create(model, {
+		executionProviders: [native ? 'cpu' : backend],
 		graphOptimizationLevel: 'all',
-		enableProfiling: profile
+		enableProfiling: options.profile ?? false,
+		...(native ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+		...(options.profilePrefix ? { profileFilePrefix: options.profilePrefix } : {})
 	});
 }
 
@@ -45,16 +58,19 @@ export async function createTaggerSession(
 	card: ModelCard,
 	options: SessionOptions
 ): Promise<TaggerSession> {
-	configureWasm(options);
 	let backend = options.backend;
-	let session: ort.InferenceSession;
+	if (backend === 'native' && !options.engine)
+		throw new Error('backend "native" needs the onnxruntime-node engine');
+	const engine = options.engine ?? ortWeb;
+	if (backend !== 'native') configureWasm(options);
+	let session: ortWeb.InferenceSession;
 	try {
-		session = await openSession(model, backend, options.profile ?? false);
+		session = await openSession(engine, model, backend, options);
 	} catch (error) {
 		if (backend !== 'webgpu') throw error;
 		// No usable WebGPU adapter (or an operator it cannot run): WASM always works.
 		backend = 'wasm';
-		session = await openSession(model, backend, options.profile ?? false);
+		session = await openSession(engine, model, backend, options);
 	}
 	const { nMels } = card.frontend;
 	const { frames } = card.chunking;
@@ -66,7 +82,7 @@ export async function createTaggerSession(
 			if (mels.length !== batch * nMels * frames) {
 				throw new Error(`${card.id}: expected ${batch}×${nMels}×${frames} mel values, got ${mels.length}`);
 			}
-			const input = new ort.Tensor('float32', mels, [batch, nMels, frames]);
+			const input = new engine.Tensor('float32', mels, [batch, nMels, frames]);
 			const outputs = await session.run({ mel: input });
 			const tags = outputs.tags;
 			const data = (await tags.getData()) as Float32Array;

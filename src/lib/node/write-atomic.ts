@@ -1,6 +1,6 @@
 /**
  * Atomic file writes for the Node side (model build, CLI output): readers never see half a file, and a
- * failed write leaves the previous file in place.
+ * failed write leaves the previous files in place.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -8,14 +8,29 @@ import { basename, dirname, join } from 'node:path';
 /** Temporaries are `.<pid>.<time>.tmp-<name>`, so a later run can tell a dead writer's leftovers. */
 export const TEMPORARY_NAME = /^\.(\d+)\.(\d+\.)?tmp-/;
 
-/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
-export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-	const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp-${basename(path)}`);
+/**
+ * Writes every file to a temporary in its own folder first, then renames them into place in the given order
+ * (so the last one, e.g. a model's card.json, appears last). On a failure no temporary is left behind.
+ */
+export async function writeAtomicAll(
+	files: readonly [path: string, data: Uint8Array | string][]
+): Promise<void> {
+	const stamp = `${process.pid}.${Date.now()}`;
+	const staged = files.map(([path, data]) => ({
+		path,
+		data,
+		tmp: join(dirname(path), `.${stamp}.tmp-${basename(path)}`)
+	}));
 	try {
-		await writeFile(tmp, data);
-		await rename(tmp, path);
+		for (const file of staged) await writeFile(file.tmp, file.data);
+		for (const file of staged) await rename(file.tmp, file.path);
 	} catch (error) {
-		await rm(tmp, { force: true });
+		await Promise.all(staged.map((file) => rm(file.tmp, { force: true })));
 		throw error;
 	}
+}
+
+/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
+export function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+	return writeAtomicAll([[path, data]]);
 }

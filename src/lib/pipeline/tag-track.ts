@@ -23,6 +23,8 @@ export interface TagOptions {
 	 * tags for a 3-minute track cost a sixth of the resampling.
 	 */
 	taggram?: boolean;
+	/** Receives the first mel the pipeline computes (the first track chunk), e.g. for display; start/length in samples. */
+	onFirstMel?: (mel: Float32Array, start: number, length: number) => void;
 }
 
 /**
@@ -48,9 +50,10 @@ function modelRateAudio(decoded: DecodedAudio, card: ModelCard, options: TagOpti
 	};
 }
 
-/** Mel inputs for the given starts, run in batches; returns one output vector per distinct start. */
+/** Mel inputs for the given starts (in `audio`, which begins at `offset` of the track), run in batches; returns one output vector per distinct start. */
 async function outputsAt(
 	audio: Float32Array,
+	offset: number,
 	starts: number[],
 	card: ModelCard,
 	mel: MelExtractor,
@@ -69,6 +72,7 @@ async function outputsAt(
 		const t0 = performance.now();
 		const mels = new Float32Array(batch.length * cell);
 		batch.forEach((start, i) => mels.set(mel.logMel(audio, start, chunkSamples), i * cell));
+		if (first === 0) options.onFirstMel?.(mels.slice(0, cell), batch[0] + offset, chunkSamples);
 		const t1 = performance.now();
 		options.onProgress?.({ stage: 'inference', fraction: first / starts.length });
 		const result = await session.predict(mels, batch.length);
@@ -99,6 +103,7 @@ export async function tagTrack(
 	const distinct = [...new Set([...trackStarts, ...taggramStarts])];
 	const inAudio = await outputsAt(
 		audio,
+		offset,
 		distinct.map((s) => s - offset),
 		card,
 		mel,
@@ -121,7 +126,7 @@ export async function tagTrack(
 		chunks,
 		chunkStarts: trackStarts.map((s) => s / rate),
 		taggram: { starts: taggramStarts.map((s) => s / rate), outputs: taggramStarts.map(toArray) },
-		groups: card.moodGroups ? moodGroupScores(card, probabilities) : undefined,
+		groups: moodGroupScores(card, probabilities),
 		timings
 	};
 }

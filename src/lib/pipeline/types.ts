@@ -1,10 +1,11 @@
 import type { Variant } from '$lib/card/types';
+import type { Backend } from '$lib/model/session';
 
-/** Where a track is in the pipeline; shown per file in the queue. */
-export type Stage = 'queued' | 'decode' | 'features' | 'inference' | 'done' | 'error' | 'cancelled';
+/** Where a track is in tagTrack (decoding happens before, in the caller). */
+export type PipelineStage = 'features' | 'inference' | 'done';
 
 export interface Progress {
-	stage: Stage;
+	stage: PipelineStage;
 	/** 0..1 within the stage. */
 	fraction: number;
 }
@@ -14,7 +15,7 @@ export interface ModelResult {
 	/** Model id (card.id). */
 	model: string;
 	variant: Variant;
-	backend: 'wasm' | 'webgpu' | 'native';
+	backend: Backend;
 	/** Track-level probabilities, in card.tags order. */
 	probabilities: number[];
 	/** Outputs of the chunks of the card's track-level scheme, [chunk][tag]. */
@@ -23,7 +24,7 @@ export interface ModelResult {
 	chunkStarts: number[];
 	/** Taggram columns: [column][tag], with their start times in seconds; equals chunks when card.chunking.taggram is 'track'. */
 	taggram: { starts: number[]; outputs: number[][] };
-	/** Mood group scores (models/mood-groups.json), when card.moodGroups. */
+	/** Mood group scores, when the card has mood groups. */
 	groups?: Record<string, number>;
 	/** Wall-clock milliseconds per stage. */
 	timings: { resample: number; mel: number; inference: number };

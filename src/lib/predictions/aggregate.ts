@@ -1,6 +1,5 @@
 /** From chunk outputs to track results. */
 import type { ModelCard } from '$lib/card/types';
-import moodGroupsData from '../../../models/mood-groups.json';
 
 /** Track score = mean of the chunk sigmoid vectors (upstream eval); a single chunk is its own mean. */
 export function meanOfChunks(chunks: ArrayLike<number>[]): number[] {
@@ -10,26 +9,20 @@ export function meanOfChunks(chunks: ArrayLike<number>[]): number[] {
 	return mean.map((sum) => sum / chunks.length);
 }
 
-export interface MoodGroup {
-	name: string;
-	members: string[];
-	inModel: string[];
-	missingFromModel: string[];
-}
-
-export const moodGroups: MoodGroup[] = moodGroupsData.groups;
-
 /**
- * The 16 mood groups of a mood/theme result. A group's score is the maximum of its members'
- * probabilities (see models/mood-groups.json `scoreRationale`); members the model lacks are ignored.
+ * The card's mood groups for a result, each scored as the maximum of its members' probabilities (README,
+ * "Mood groups"); undefined for a model without groups. Members the model lacks are not in the card.
  */
-export function moodGroupScores(card: ModelCard, probabilities: ArrayLike<number>): Record<string, number> {
-	const index = new Map(card.tags.map((tag, i) => [displayTag(tag), i]));
+export function moodGroupScores(
+	card: Pick<ModelCard, 'tags' | 'moodGroups'>,
+	probabilities: ArrayLike<number>
+): Record<string, number> | undefined {
+	if (!card.moodGroups) return undefined;
+	const index = new Map(card.tags.map((tag, i) => [tag, i]));
 	const scores: Record<string, number> = {};
-	for (const group of moodGroups) {
-		const present = group.members.filter((m) => index.has(m));
-		if (present.length === 0) continue;
-		scores[group.name] = Math.max(...present.map((m) => probabilities[index.get(m)!]));
+	for (const group of card.moodGroups) {
+		if (group.members.length === 0) continue;
+		scores[group.name] = Math.max(...group.members.map((m) => probabilities[index.get(m)!]));
 	}
 	return scores;
 }

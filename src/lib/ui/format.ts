@@ -13,11 +13,7 @@ export function formatBytes(bytes: number): string {
 	return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-export function formatDuration(seconds: number): string {
-	const m = Math.floor(seconds / 60);
-	const s = Math.floor(seconds % 60);
-	return `${m}:${String(s).padStart(2, '0')}`;
-}
+export { formatDuration } from '$lib/audio/formats';
 
 export const formatProbability = (p: number) => p.toFixed(3);
 export const formatPercent = (fraction: number) => `${Math.round(fraction * 100)} %`;

@@ -2,7 +2,7 @@
 import * as Comlink from 'comlink';
 import type { ModelCard, Variant } from '$lib/card/types';
 import type { Progress } from '$lib/pipeline/types';
-import type { Backend } from '$lib/model/session';
+import type { WebBackend } from '$lib/model/session';
 import {
 	modelKey,
 	type AudioPayload,
@@ -21,8 +21,7 @@ export interface TaggerClient {
 		card: ModelCard,
 		variant: Variant,
 		load: () => Promise<{ model: Uint8Array; tables?: ArrayBuffer }>
-	): Promise<Backend>;
-	isLoaded(card: ModelCard, variant: Variant): Promise<boolean>;
+	): Promise<WebBackend>;
 	/** `audio.samples` is transferred: pass a copy if the caller still needs it. */
 	tag(
 		jobId: string,
@@ -68,7 +67,6 @@ export async function startTaggerWorker(config: WorkerConfig): Promise<TaggerCli
 			info.backend = backend;
 			return backend;
 		},
-		isLoaded: (card, variant) => remote.hasModel(modelKey(card, variant)),
 		tag(jobId, card, variant, audio, onProgress) {
 			const request = { jobId, modelKey: modelKey(card, variant), audio };
 			return remote.tag(

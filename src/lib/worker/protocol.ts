@@ -4,18 +4,18 @@
  */
 import type { ModelCard, Variant } from '$lib/card/types';
 import type { ModelResult, Progress } from '$lib/pipeline/types';
-import type { DisplayMel } from '$lib/library/types';
-import type { Backend } from '$lib/model/session';
+import type { DisplayMel } from '$lib/features/display-mel';
+import type { WebBackend } from '$lib/model/session';
 
 export interface WorkerConfig {
 	/** Absolute URL of the folder holding ORT's .wasm/.mjs files (served by the site itself). */
 	wasmPaths: string;
 	/** 'auto' = WebGPU when an adapter is present, else WASM. */
-	backend: Backend | 'auto';
+	backend: WebBackend | 'auto';
 }
 
 export interface BackendInfo {
-	backend: Backend;
+	backend: WebBackend;
 	/** WASM threads (2 when the page is cross-origin isolated, else 1). */
 	threads: number;
 	crossOriginIsolated: boolean;
@@ -45,7 +45,7 @@ export const modelKey = (card: Pick<ModelCard, 'id'>, variant: Variant) => `${ca
 export interface TaggerWorkerApi {
 	init(config: WorkerConfig): Promise<BackendInfo>;
 	/** Opens an ORT session for a model; `model` is transferred. Returns the backend actually used. */
-	loadModel(card: ModelCard, variant: Variant, model: Uint8Array, tables?: ArrayBuffer): Promise<Backend>;
+	loadModel(card: ModelCard, variant: Variant, model: Uint8Array, tables?: ArrayBuffer): Promise<WebBackend>;
 	hasModel(key: string): boolean;
 	tag(request: TagRequest, onProgress: (progress: Progress) => void): Promise<TagResponse>;
 	/** Aborts a running job at its next batch boundary; it then rejects with an AbortError. */

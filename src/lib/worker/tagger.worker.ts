@@ -4,22 +4,12 @@
  * Backend: WebGPU when navigator.gpu gives an adapter, else WASM (2 threads when cross-origin isolated).
  */
 import * as Comlink from 'comlink';
-import type { ModelCard, Variant } from '$lib/card/types';
-import { createMelExtractor, type MelExtractor } from '$lib/features/mel';
-import { createTaggerSession, type Backend, type TaggerSession } from '$lib/model/session';
-import { tagTrack } from '$lib/pipeline/tag-track';
-import type { DisplayMel } from '$lib/library/types';
-import { downsampleMel } from '../features/display-mel';
+import { downsampleMel, type DisplayMel } from '$lib/features/display-mel';
+import type { WebBackend } from '$lib/model/session';
+import { openTagger, type Tagger } from '$lib/pipeline/open-tagger';
 import { modelKey, type BackendInfo, type TaggerWorkerApi, type WorkerConfig } from './protocol';
 
-interface Loaded {
-	card: ModelCard;
-	variant: Variant;
-	session: TaggerSession;
-	mel: MelExtractor;
-}
-
-const loaded = new Map<string, Loaded>();
+const loaded = new Map<string, Tagger>();
 const running = new Map<string, AbortController>();
 let config: WorkerConfig | undefined;
 let info: BackendInfo | undefined;
@@ -34,31 +24,11 @@ async function hasWebGpuAdapter(): Promise<boolean> {
 	}
 }
 
-interface FirstMel {
-	mel: Float32Array;
-	/** Samples at the model's rate. */
-	start: number;
-	length: number;
-}
-
-/** Records the first mel the pipeline computes (the first track chunk) for display, at no extra cost. */
-function recordingFirstMel(mel: MelExtractor, sink: { first?: FirstMel }): MelExtractor {
-	return {
-		nMels: mel.nMels,
-		frames: (length) => mel.frames(length),
-		logMel(audio, start, length) {
-			const out = mel.logMel(audio, start, length);
-			sink.first ??= { mel: out.slice(), start, length };
-			return out;
-		}
-	};
-}
-
 const api: TaggerWorkerApi = {
 	async init(next) {
 		config = next;
 		const webgpuAdapter = await hasWebGpuAdapter();
-		const backend: Backend = next.backend === 'auto' ? (webgpuAdapter ? 'webgpu' : 'wasm') : next.backend;
+		const backend: WebBackend = next.backend === 'auto' ? (webgpuAdapter ? 'webgpu' : 'wasm') : next.backend;
 		info = {
 			backend,
 			threads: self.crossOriginIsolated ? 2 : 1,
@@ -72,36 +42,39 @@ const api: TaggerWorkerApi = {
 		if (!config || !info) throw new Error('worker used before init()');
 		const key = modelKey(card, variant);
 		const existing = loaded.get(key);
-		if (existing) return existing.session.backend;
-		const session = await createTaggerSession(model, card, {
-			backend: info.backend,
-			threads: info.threads,
-			wasmPaths: config.wasmPaths
-		});
-		loaded.set(key, { card, variant, session, mel: createMelExtractor(card.frontend, tables) });
-		return session.backend;
+		// A session opened with a web backend runs on it or on WASM: never 'native'.
+		if (existing) return existing.backend as WebBackend;
+		const tagger = await openTagger(
+			card,
+			variant,
+			{ model, tables },
+			{ backend: info.backend, threads: info.threads, wasmPaths: config.wasmPaths }
+		);
+		loaded.set(key, tagger);
+		return tagger.backend as WebBackend;
 	},
 
 	hasModel: (key) => loaded.has(key),
 
 	async tag(request, onProgress) {
-		const entry = loaded.get(request.modelKey);
-		if (!entry) throw new Error(`model ${request.modelKey} is not loaded`);
+		const tagger = loaded.get(request.modelKey);
+		if (!tagger) throw new Error(`model ${request.modelKey} is not loaded`);
 		const controller = new AbortController();
 		running.set(request.jobId, controller);
-		const sink: { first?: FirstMel } = {};
 		try {
 			const { samples, sampleRate, channels } = request.audio;
-			const decoded = { mono: samples, sampleRate, channels };
-			const result = await tagTrack(decoded, entry.card, entry.session, recordingFirstMel(entry.mel, sink), {
-				variant: entry.variant,
-				signal: controller.signal,
-				onProgress
-			});
-			const { nMels, sampleRate: rate } = entry.card.frontend;
-			const first = sink.first;
-			const mel: DisplayMel | undefined =
-				first && downsampleMel(first.mel, nMels, { start: first.start / rate, seconds: first.length / rate });
+			const { nMels, sampleRate: rate } = tagger.card.frontend;
+			let mel: DisplayMel | undefined;
+			const result = await tagger.tag(
+				{ mono: samples, sampleRate, channels },
+				{
+					signal: controller.signal,
+					onProgress,
+					// The first chunk's mel, shown under the taggram, at no extra cost.
+					onFirstMel: (first, start, length) =>
+						(mel = downsampleMel(first, nMels, { start: start / rate, seconds: length / rate }))
+				}
+			);
 			return mel ? Comlink.transfer({ result, mel }, [mel.data.buffer]) : { result };
 		} finally {
 			running.delete(request.jobId);

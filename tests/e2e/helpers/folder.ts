@@ -5,29 +5,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
+import { wavHeader } from '../../../tools/wav';
 import { clipAudio, clips } from './fixtures';
 
 export interface BrokenFile {
 	path: string;
 	/** What the per-file message must say. */
 	message: RegExp;
-}
-
-function wavHeaderOnly(): Buffer {
-	const header = Buffer.alloc(44);
-	header.write('RIFF', 0);
-	header.writeUInt32LE(36, 4);
-	header.write('WAVEfmt ', 8);
-	header.writeUInt32LE(16, 16);
-	header.writeUInt16LE(1, 20); // PCM
-	header.writeUInt16LE(2, 22);
-	header.writeUInt32LE(44100, 24);
-	header.writeUInt32LE(44100 * 4, 28);
-	header.writeUInt16LE(4, 32);
-	header.writeUInt16LE(16, 34);
-	header.write('data', 36);
-	header.writeUInt32LE(0, 40);
-	return header;
 }
 
 export function makeMusicFolder(): { root: string; good: string[]; broken: BrokenFile[] } {
@@ -57,6 +41,6 @@ export function makeMusicFolder(): { root: string; good: string[]; broken: Broke
 	write(broken[1].path, 'These are my notes about the album, not music.\n'.repeat(40));
 	write(broken[2].path, ogg.subarray(0, 3000));
 	write(broken[3].path, Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7919 + 13) % 251)));
-	write(broken[4].path, wavHeaderOnly());
+	write(broken[4].path, wavHeader({ sampleRate: 44100, channels: 2, frames: 0 }));
 	return { root, good, broken };
 }

@@ -1,34 +1,21 @@
 /**
  * Shared loaders for the oracle fixtures (../shared/fixtures, see its README.md): clip ids, raw
  * little-endian float32 files, and the per-model reference JSON. Read-only; nothing is cached to disk.
+ * The folder, its clip list and the plain readers come from tools/fixtures.ts (shared with e2e and bench).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fixturesDir, readF32, readJson } from '../../../tools/fixtures';
 
-export const fixturesDir = resolve(process.env.FIXTURES_DIR ?? '../shared/fixtures');
+export {
+	clipAudioFile as compressedClipFile,
+	clipSourceRate,
+	clipsWithSource,
+	fixtureClips,
+	fixturesDir,
+	readF32,
+	readJson
+} from '../../../tools/fixtures';
 export const checkpointsDir = resolve(process.env.MODELS_MIRROR ?? '../shared/checkpoints');
-
-/** Clip folders present in the fixtures dir (public clips; held-back ones appear when mounted). */
-export function fixtureClips(dir = fixturesDir): string[] {
-	return readdirSync(dir, { withFileTypes: true })
-		.filter((d) => d.isDirectory() && d.name !== 'frontend' && existsSync(join(dir, d.name, 'clip.json')))
-		.map((d) => d.name)
-		.sort();
-}
-
-/** A raw float32 LE file as a Float32Array (own, aligned buffer). */
-export function readF32(path: string): Float32Array {
-	const bytes = readFileSync(path);
-	if (bytes.length % 4)
-		throw new Error(`${path}: ${bytes.length} bytes is not a whole number of float32 values`);
-	const out = new Float32Array(bytes.length / 4);
-	new Uint8Array(out.buffer).set(bytes);
-	return out;
-}
-
-export function readJson<T = unknown>(path: string): T {
-	return JSON.parse(readFileSync(path, 'utf8')) as T;
-}
 
 /** A file of one clip, e.g. clipFile('wesnoth-battle-epic', 'mel_sota_48000.f32'). */
 export function clipFile(clip: string, file: string): string {
@@ -90,24 +77,4 @@ export function topK(values: ArrayLike<number>, k: number): number[] {
 		.sort((x, y) => y[0] - x[0] || x[1] - y[1])
 		.slice(0, k)
 		.map(([, i]) => i);
-}
-
-/** The compressed excerpt of a clip (audio.ogg or audio.mp3): what a user would drop in. */
-export function compressedClipFile(clip: string): string {
-	const found = ['audio.ogg', 'audio.mp3'].map((f) => clipFile(clip, f)).find((p) => existsSync(p));
-	if (!found) throw new Error(`${clip}: no audio.ogg or audio.mp3`);
-	return found;
-}
-
-/** Sample rate of a clip's audio_src.f32 (its native rate, from clip.json). */
-export function clipSourceRate(clip: string): number {
-	const info = readJson<{ files: Record<string, { sample_rate?: number }> }>(clipFile(clip, 'clip.json'));
-	const rate = info.files['audio_src.f32']?.sample_rate;
-	if (!rate) throw new Error(`${clip}/clip.json: no audio_src.f32 sample_rate`);
-	return rate;
-}
-
-/** Clips that ship audio_src.f32 (public clips; held-back ones do not). */
-export function clipsWithSource(dir = fixturesDir): string[] {
-	return fixtureClips(dir).filter((clip) => existsSync(join(dir, clip, 'audio_src.f32')));
 }

@@ -3,13 +3,9 @@
  * without keeping the whole file in memory: samples are generated and written in blocks.
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
+import { wavBytesPerSample, wavHeader, type WavHeaderSpec } from '../../../tools/wav';
 
-export interface WavSpec {
-	sampleRate: number;
-	channels: number;
-	frames: number;
-	/** 16-bit integer PCM (default) or 32-bit float. */
-	format?: 'int16' | 'float32';
+export interface WavSpec extends WavHeaderSpec {
 	/** Sample value of channel `c` at frame `i`, in ±1 full scale. Default: silence. */
 	sample?: (i: number, c: number) => number;
 	/**
@@ -21,36 +17,13 @@ export interface WavSpec {
 
 export const wavBlockFrames = 1 << 16;
 
-function header(spec: WavSpec): Uint8Array {
-	const float = spec.format === 'float32';
-	const bytesPerSample = float ? 4 : 2;
-	const dataBytes = spec.frames * spec.channels * bytesPerSample;
-	const out = new Uint8Array(44);
-	const view = new DataView(out.buffer);
-	const ascii = (at: number, text: string) => [...text].forEach((ch, i) => (out[at + i] = ch.charCodeAt(0)));
-	ascii(0, 'RIFF');
-	view.setUint32(4, 36 + dataBytes, true);
-	ascii(8, 'WAVE');
-	ascii(12, 'fmt ');
-	view.setUint32(16, 16, true);
-	view.setUint16(20, float ? 3 : 1, true);
-	view.setUint16(22, spec.channels, true);
-	view.setUint32(24, spec.sampleRate, true);
-	view.setUint32(28, spec.sampleRate * spec.channels * bytesPerSample, true);
-	view.setUint16(32, spec.channels * bytesPerSample, true);
-	view.setUint16(34, bytesPerSample * 8, true);
-	ascii(36, 'data');
-	view.setUint32(40, dataBytes, true);
-	return out;
-}
-
 export function writeWav(path: string, spec: WavSpec): void {
 	const fd = openSync(path, 'w');
 	try {
-		writeSync(fd, header(spec));
+		writeSync(fd, wavHeader(spec));
 		const float = spec.format === 'float32';
 		const blockFrames = wavBlockFrames;
-		const frameBytes = spec.channels * (float ? 4 : 2);
+		const frameBytes = spec.channels * wavBytesPerSample(spec.format);
 		const block = new DataView(new ArrayBuffer(blockFrames * frameBytes));
 		for (let first = 0; first < spec.frames; first += blockFrames) {
 			const frames = Math.min(blockFrames, spec.frames - first);
