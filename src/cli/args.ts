@@ -13,6 +13,8 @@ export const usage = `Usage:
                    [--model id[,id...]] [--train <train split.tsv>] [--tags <tag list>]
                    [--json] [--out file] [--save-predictions file] [--variant fp32|int8]
                    [--models-dir dir]
+  music-tagger convert <best_model.pth> --tags <mtat|msd|jamendo-top50|moodtheme|tag list file>
+                   [--out dir] [--models-dir dir]
   music-tagger --help
 
 tag        Tags audio files (folders are searched recursively for audio files) and writes the app's JSON
@@ -21,6 +23,10 @@ evaluate   Scores a model on an MTG-Jamendo split: ROC-AUC and PR-AUC (macro, mi
            precision. --predictions scores a saved \`tag\` export instead of running the model; the model id
            "popularity" is the training-frequency baseline (needs --train). --save-predictions keeps a live
            run's outputs as a \`tag\` export for later --predictions runs.
+convert    Converts your own checkpoint of a sota-music-tagging-models architecture (or the MTG baseline),
+           recognised from its state_dict, to ONNX (fp32 + int8) with a card, into --out/<id>/, and adds it to
+           --out/index.json so \`tag --models-dir <out> --model <id>\` and \`evaluate\` use it. --tags names the
+           output tags (a zoo list or a file, one tag per line, in output order). Default --out: --models-dir.
 
 Defaults: --model = the card marked default in index.json, --variant int8 (as in the app),
 --models-dir static/models of this installation, --format json.`;
@@ -52,7 +58,18 @@ export interface EvaluateCommand extends CommonOptions {
 	savePredictions?: string;
 }
 
-export type Command = TagCommand | EvaluateCommand | { command: 'help' };
+export interface ConvertCommand {
+	command: 'convert';
+	checkpoint: string;
+	/** A zoo tag list name (or its short name) or a file with one tag per line. */
+	tags: string;
+	/** Where the model folder and index go (default: the models folder). */
+	out?: string;
+	/** The zoo's models folder (front-end parameters and tag lists come from its cards). */
+	modelsDir?: string;
+}
+
+export type Command = TagCommand | EvaluateCommand | ConvertCommand | { command: 'help' };
 
 const common = {
 	model: { type: 'string', multiple: true },
@@ -149,5 +166,23 @@ export function parseCommand(argv: string[]): Command {
 			out: values.out
 		};
 	}
-	throw new UsageError(`unknown command "${command}" (expected tag or evaluate)`);
+	if (command === 'convert') {
+		const { values, positionals } = parse(rest, {
+			tags: { type: 'string' },
+			out: { type: 'string', short: 'o' },
+			'models-dir': { type: 'string' },
+			help: { type: 'boolean', short: 'h' }
+		});
+		if (values.help) return { command: 'help' };
+		if (positionals.length !== 1) throw new UsageError('convert: name one checkpoint file (best_model.pth)');
+		if (!values.tags) throw new UsageError('convert: --tags <list name or file> is required');
+		return {
+			command: 'convert',
+			checkpoint: positionals[0],
+			tags: values.tags,
+			out: values.out,
+			modelsDir: values['models-dir']
+		};
+	}
+	throw new UsageError(`unknown command "${command}" (expected tag, evaluate or convert)`);
 }

@@ -3,6 +3,7 @@
  * Entry: bin/music-tagger.js, which runs the build of this file (dist/cli/main.js, `npm run build:cli`).
  */
 import { parseCommand, usage, UsageError } from './args';
+import { runConvert } from './convert';
 import { runEvaluate } from './evaluate';
 import type { CliIO } from './io';
 import { runTag } from './tag';
@@ -16,6 +17,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
 			return 0;
 		}
 		if (command.command === 'tag') return (await runTag(command, io)).exitCode;
+		if (command.command === 'convert') return (await runConvert(command, io)).exitCode;
 		return (await runEvaluate(command, io)).exitCode;
 	} catch (error) {
 		if (error instanceof UsageError) {

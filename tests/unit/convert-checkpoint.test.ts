@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertCheckpoint } from '../../tools/convert/convert';
-import { PickleError, PyGlobal, PyTuple, unpickle, type PickleHooks } from '../../tools/convert/pickle';
-import { readTorchCheckpoint, type StateDict } from '../../tools/convert/torch-checkpoint';
+import { convertCheckpoint } from '../../src/lib/convert/convert';
+import { PickleError, PyGlobal, PyTuple, unpickle, type PickleHooks } from '../../src/lib/convert/pickle';
+import { readTorchCheckpoint, type StateDict } from '../../src/lib/convert/torch-checkpoint';
 import { checkpointsDir, readFrontendTable } from './helpers/fixtures';
 import { writeTorchCheckpoint } from './helpers/torch-writer';
 
@@ -216,10 +216,10 @@ describe('zip torch.save checkpoints', () => {
 		const spec = {
 			id: 'mtat-crnn',
 			architecture: 'crnn' as const,
+			input: 'mel' as const,
 			nMels: 96,
 			frames: 1813,
-			nTags: 50,
-			frontendTables: { nFft: 512 }
+			nTags: 50
 		};
 		const fromZip = convertCheckpoint(zip, spec);
 		const fromLegacy = convertCheckpoint(legacy, spec);

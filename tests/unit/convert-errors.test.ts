@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModels, type ZooEntry } from '../../tools/models/build';
 import { writeAtomic } from '../../src/lib/node/write-atomic';
-import { readTorchCheckpoint, type StateDict } from '../../tools/convert/torch-checkpoint';
+import { readTorchCheckpoint, type StateDict } from '../../src/lib/convert/torch-checkpoint';
 import { checkpointsDir } from './helpers/fixtures';
 import { writeTorchCheckpoint } from './helpers/torch-writer';
 

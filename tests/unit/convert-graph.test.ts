@@ -4,9 +4,9 @@
  */
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder, MIN_INT8_VALUES, quantizePerAxis } from '../../tools/convert/graph';
-import { encodeModel, TensorDataType } from '../../tools/convert/onnx';
-import { foldBatchNorm } from '../../tools/convert/weights';
+import { GraphBuilder, MIN_INT8_VALUES, quantizePerAxis } from '../../src/lib/convert/graph';
+import { encodeModel, TensorDataType } from '../../src/lib/convert/onnx';
+import { foldBatchNorm } from '../../src/lib/convert/weights';
 
 ort.env.wasm.numThreads = 1;
 

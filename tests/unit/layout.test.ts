@@ -16,6 +16,7 @@ const flow = [
 	'src/lib/predictions',
 	'src/lib/pipeline',
 	'src/lib/model-files',
+	'src/lib/convert',
 	'src/lib/node',
 	'src/lib/worker',
 	'src/lib/library',

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelIndex } from '../../src/lib/card/types';
+import { inputDims } from '../../src/lib/card/input';
 import { buildModels, type ZooEntry } from '../../tools/models/build';
 import { checkpointsDir, readFrontendTable } from './helpers/fixtures';
 import { ensureModelsBuilt, modelsDir } from './helpers/models';
@@ -80,7 +81,7 @@ describe('static/models/index.json and cards', () => {
 		expect(card.default ?? false).toBe(entry.default ?? false);
 		// Mood groups are card data, exactly when the zoo entry asks for them.
 		expect(card.moodGroups?.length ?? 0).toBe(entry.moodGroups ? 16 : 0);
-		expect(card.build.converter).toMatch(/^tools\/convert@[0-9a-f]{12}$/);
+		expect(card.build.converter).toMatch(/^src\/lib\/convert@[0-9a-f]{12}$/);
 		expect(card.build.convertMs).toBeGreaterThanOrEqual(0);
 		// The front end is the zoo's, minus its prose; torchaudio tables point at the exported file.
 		const frontend = Object.fromEntries(
@@ -139,7 +140,7 @@ describe('static/models/index.json and cards', () => {
 				const input = session.inputMetadata[0];
 				const output = session.outputMetadata[0];
 				if (!input.isTensor || !output.isTensor) throw new Error('tensor I/O expected');
-				expect(input.shape).toEqual(['batch', card.frontend.nMels, card.chunking.frames]);
+				expect(input.shape).toEqual(['batch', ...inputDims(card)]);
 				expect(output.shape).toEqual(['batch', card.tags.length]);
 				await session.release();
 			}

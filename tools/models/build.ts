@@ -17,11 +17,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FrontendSpec, ModelCard, ModelFile, ModelIndex } from '../../src/lib/card/types';
+import type { ModelCard, ModelIndex } from '../../src/lib/card/types';
 import { parseTagList } from '../../src/lib/card/tag-list';
-import type { Architecture } from '../convert/architectures';
-import { convertCheckpoint, type ConversionResult } from '../convert/convert';
-import { ConversionError } from '../convert/weights';
+import type { Architecture } from '../../src/lib/convert/architectures';
+import { convertCheckpoint } from '../../src/lib/convert/convert';
+import { modelIndex, packageModel, type CardDraft } from '../../src/lib/convert/package';
+import { ConversionError } from '../../src/lib/convert/weights';
 import { TEMPORARY_NAME, writeAtomic, writeAtomicAll } from '../../src/lib/node/write-atomic';
 import { recordParity } from './parity';
 import { moodGroupsFor, type MoodGroupsSource } from './mood-groups';
@@ -30,7 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
 /** The zoo's source data (zoo.json, frontends.json, tags/, mood-groups.json). */
 const zooData = join(repoRoot, 'models');
-const converterDir = join(repoRoot, 'tools', 'convert');
+const converterDir = join(repoRoot, 'src', 'lib', 'convert');
 
 export interface ZooEntry {
 	id: string;
@@ -88,7 +89,7 @@ async function readJson<T>(path: string): Promise<T> {
 async function converterHash(): Promise<string> {
 	const files = [
 		join(here, 'build.ts'),
-		...(await readdir(converterDir)).sort().map((f) => join(converterDir, f))
+		...(await readdir(converterDir, { recursive: true })).sort().map((f) => join(converterDir, f))
 	];
 	const hash = createHash('sha256');
 	for (const file of files.filter((f) => f.endsWith('.ts')))
@@ -161,38 +162,25 @@ async function loadCheckpoint(entry: ZooEntry, options: BuildOptions): Promise<U
 	return bytes;
 }
 
-function modelFile(file: string, bytes: Uint8Array): ModelFile {
-	return { file, bytes: bytes.length, sha256: sha256(bytes) };
-}
-
-/** Frontends.json entry → card front end (the prose `spec` stays in the zoo; tables point at the exported file). */
-function cardFrontend(
-	source: Record<string, unknown>,
-	result: ConversionResult,
-	tablesFile?: ModelFile
-): FrontendSpec {
+/** Frontends.json entry → the card's front end (the prose `spec` stays in the zoo; packaging adds the tables). */
+function cardFrontend(source: Record<string, unknown>): Pick<CardDraft, 'frontend'> {
 	const frontend = { ...source };
 	delete frontend.spec;
 	delete frontend.tables;
-	if (source.kind !== 'torchaudio') return frontend as unknown as FrontendSpec;
-	if (!result.tables || !tablesFile) throw new Error('torchaudio front end without tables');
-	const { window, rows, cols } = result.tables;
-	return {
-		...frontend,
-		tables: {
-			...tablesFile,
-			window: { offset: 0, length: window.length },
-			filterbank: { offset: window.length, rows, cols }
-		}
-	} as FrontendSpec;
+	return { frontend: frontend as unknown as CardDraft['frontend'] };
 }
 
-function frontendBytes(result: ConversionResult): Uint8Array {
-	const { window, filterbank } = result.tables!;
-	const all = new Float32Array(window.length + filterbank.length);
-	all.set(window, 0);
-	all.set(filterbank, window.length);
-	return new Uint8Array(all.buffer);
+/** Models `music-tagger convert` added to the folder's index earlier (kept while their folder is intact). */
+async function userCards(outDir: string, zoo: ZooEntry[]): Promise<ModelCard[]> {
+	const path = join(outDir, 'index.json');
+	if (!existsSync(path)) return [];
+	const previous = await readJson<ModelIndex>(path).catch(() => undefined);
+	return (previous?.models ?? []).filter(
+		(card) =>
+			card.provenance.user &&
+			!zoo.some((e) => e.id === card.id) &&
+			existsSync(join(outDir, card.id, 'card.json'))
+	);
 }
 
 async function isUpToDate(dir: string, stamp: string): Promise<ModelCard | undefined> {
@@ -253,27 +241,16 @@ async function buildOne(
 		{
 			id: entry.id,
 			architecture: entry.architecture,
+			input: 'mel',
 			nMels: frontendSource.nMels as number,
 			frames: entry.chunking.frames,
-			nTags: tags.length,
-			frontendTables:
-				frontendSource.kind === 'torchaudio' ? { nFft: frontendSource.nFft as number } : undefined
+			nTags: tags.length
 		},
 		{ checkpointSha256: entry.checkpoint.sha256 }
 	);
 	const convertMs = Math.round(performance.now() - started);
 
-	const outputs: [string, Uint8Array][] = [
-		['model.onnx', result.fp32],
-		['model.int8.onnx', result.int8]
-	];
-	let tablesFile: ModelFile | undefined;
-	if (result.tables) {
-		const bytes = frontendBytes(result);
-		tablesFile = modelFile('frontend.f32', bytes);
-		outputs.push(['frontend.f32', bytes]);
-	}
-	const card: ModelCard = {
+	const { card, files } = await packageModel(result, {
 		schema: 1,
 		id: entry.id,
 		title: entry.title,
@@ -284,10 +261,8 @@ async function buildOne(
 		tagList: entry.tags,
 		...(moodGroups ? { moodGroups } : {}),
 		...(entry.default ? { default: true } : {}),
-		frontend: cardFrontend(frontendSource, result, tablesFile),
+		...cardFrontend(frontendSource),
 		chunking: entry.chunking,
-		io: { input: 'mel', output: 'tags' },
-		files: { fp32: modelFile('model.onnx', result.fp32), int8: modelFile('model.int8.onnx', result.int8) },
 		provenance: {
 			checkpoint: {
 				file: entry.checkpoint.file,
@@ -302,13 +277,12 @@ async function buildOne(
 			citation: entry.citation
 		},
 		metrics: entry.metrics,
-		build: { converter: `tools/convert@${converter.slice(0, 12)}`, convertMs, stamp }
-	};
-	outputs.push(['card.json', new TextEncoder().encode(`${JSON.stringify(card, null, '\t')}\n`)]);
+		build: { converter: `src/lib/convert@${converter.slice(0, 12)}`, convertMs, stamp }
+	});
 
 	// Everything is in memory: now write temporaries, then rename them into place (card.json last).
 	await mkdir(dir, { recursive: true });
-	await writeAtomicAll(outputs.map(([name, bytes]) => [join(dir, name), bytes]));
+	await writeAtomicAll(files.map(([name, bytes]) => [join(dir, name), bytes]));
 	return {
 		card,
 		report: {
@@ -367,12 +341,7 @@ export async function buildModels(
 		else if (existsSync(join(outDir, entry.id, 'card.json')))
 			allCards.push(await readJson<ModelCard>(join(outDir, entry.id, 'card.json')));
 	}
-	const index: ModelIndex = {
-		version: sha256(
-			allCards.map((c) => `${c.id}:${c.files.fp32.sha256}:${c.files.int8.sha256}:${c.build.stamp}`).join('\n')
-		).slice(0, 16),
-		models: allCards
-	};
+	const index = await modelIndex([...allCards, ...(await userCards(outDir, zoo))]);
 	await writeAtomic(join(outDir, 'index.json'), `${JSON.stringify(index, null, '\t')}\n`);
 	return { index, reports };
 }

@@ -5,7 +5,11 @@
  * collected in static/models/index.json. Nothing else hard-codes these values.
  */
 
-/** sota-music-tagging-models front end (torchaudio 0.3 MelSpectrogram + AmplitudeToDB). */
+/**
+ * sota-music-tagging-models spectral front end (torchaudio MelSpectrogram + AmplitudeToDB): the power STFT
+ * through the checkpoint's filterbank. HarmonicCNN's harmonic STFT is the same computation with a filterbank
+ * the converter builds from the checkpoint's learnt bandwidth (melScale 'harmonic', 6 × 128 bands).
+ */
 export interface TorchaudioFrontend {
 	kind: 'torchaudio';
 	sampleRate: number; // 16000
@@ -17,10 +21,11 @@ export interface TorchaudioFrontend {
 	center: true;
 	padMode: 'reflect';
 	power: 2;
-	nMels: number; // 96
+	/** Bands of the model input (96 or 128 mel bands; 768 harmonic bands). */
+	nMels: number;
 	fMin: number;
 	fMax: number;
-	melScale: 'htk';
+	melScale: 'htk' | 'harmonic';
 	/** dB = 10*log10(max(x, amin)); no top_db. */
 	amin: number;
 	/**
@@ -53,7 +58,15 @@ export interface EssentiaFrontend {
 	floorDb: number; // -100
 }
 
-export type FrontendSpec = TorchaudioFrontend | EssentiaFrontend;
+/** Sample-level models (SampleCNN, Sample+SE): the model reads the 16 kHz waveform itself. */
+export interface WaveformFrontend {
+	kind: 'waveform';
+	sampleRate: number; // 16000
+	resampler: 'resampy-0.2.2-kaiser-best';
+	mono: 'mean';
+}
+
+export type FrontendSpec = TorchaudioFrontend | EssentiaFrontend | WaveformFrontend;
 
 /** How a track is cut into model inputs and how the chunk outputs become one track result. */
 export interface Chunking {
@@ -94,13 +107,29 @@ export interface PublishedMetric {
 	source: string; // citation or URL
 }
 
+/**
+ * The model families the converter knows (src/lib/convert/architectures.ts): the MTG-Jamendo VGG-ish baseline
+ * and the minzwon/sota-music-tagging-models architectures.
+ */
+export type Architecture =
+	| 'vggish'
+	| 'fcn'
+	| 'musicnn'
+	| 'crnn'
+	| 'sample'
+	| 'se'
+	| 'attention'
+	| 'short'
+	| 'short_res'
+	| 'hcnn';
+
 export interface ModelCard {
 	schema: 1;
 	id: string;
 	title: string;
 	dataset: string;
 	task: string;
-	architecture: 'vggish' | 'fcn' | 'musicnn' | 'crnn';
+	architecture: Architecture;
 	/** Tag names in model output order. */
 	tags: string[];
 	/** Name of the list in models/tags/. */
@@ -113,8 +142,11 @@ export interface ModelCard {
 	default?: boolean;
 	frontend: FrontendSpec;
 	chunking: Chunking;
-	/** ONNX I/O contract: input `mel` float32 [batch, nMels, frames] in dB; output `tags` float32 [batch, nTags] sigmoid. */
-	io: { input: 'mel'; output: 'tags' };
+	/**
+	 * ONNX I/O contract: input `mel` float32 [batch, nMels, frames] in dB, or `audio` float32
+	 * [batch, chunkSamples] (waveform front end); output `tags` float32 [batch, nTags] sigmoid.
+	 */
+	io: { input: 'mel' | 'audio'; output: 'tags' };
 	files: { fp32: ModelFile; int8: ModelFile };
 	provenance: {
 		checkpoint: { file: string; url: string; sha256: string; bytes: number };
@@ -123,6 +155,8 @@ export interface ModelCard {
 		commit: string;
 		license: string;
 		citation: string;
+		/** Set for a model the user converted from their own checkpoint (never uploaded anywhere). */
+		user?: { addedAt: number };
 	};
 	metrics: PublishedMetric[];
 	/** Measured by the converter at build time. */

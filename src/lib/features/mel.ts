@@ -7,7 +7,8 @@
  *   chunk, ceil(N/hop)+1 frames), symmetric Hann, |X|² into slaney/unit_tri MelBands, lin2db with a
  *   −100 dB floor (the script's scale=2 was ignored by that Essentia, so no ×2).
  * Spectra are computed in float64 (closer to the float64 references than torch's float32; see tests).
- * Output: row-major [nMels][frames] float32 dB, the models' input layout.
+ * Output: row-major [nMels][frames] float32 dB, the models' input layout. Waveform models (SampleCNN) take
+ * the chunk's samples themselves: their "extractor" is one band of `length` frames, the zero-padded chunk.
  */
 import FFT from 'fft.js';
 import type { EssentiaFrontend, FrontendSpec, TorchaudioFrontend } from '$lib/card/types';
@@ -33,8 +34,20 @@ export function createMelExtractor(frontend: FrontendSpec, tables?: ArrayBuffer)
 		if (!tables) throw new Error('The torchaudio front end needs the checkpoint tables (frontend.f32)');
 		return shared(torchaudioExtractor(frontend, tables), fingerprint(frontend, tables));
 	}
+	if (frontend.kind === 'waveform') return waveformInput;
 	return shared(essentiaExtractor(frontend), fingerprint(frontend));
 }
+
+/** The raw chunk as the model input (waveform front end): samples [start, start + length), zeros past the end. */
+const waveformInput: MelExtractor = {
+	nMels: 1,
+	frames: (length) => length,
+	logMel(audio, start, length) {
+		const out = new Float32Array(length);
+		out.set(audio.subarray(start, Math.min(audio.length, start + length)));
+		return out;
+	}
+};
 
 /**
  * Mels already computed for a signal, by front-end fingerprint, start and length. The five fcn/crnn models

@@ -1,11 +1,12 @@
 /**
- * A tagger session: one ONNX model (fp32 or int8) behind the project's I/O contract (input `mel` float32
- * [batch, nMels, frames] in dB, output `tags` float32 [batch, nTags] sigmoid). The engine is onnxruntime-web
+ * A tagger session: one ONNX model (fp32 or int8) behind the project's I/O contract (card.io: input `mel`
+ * [batch, nMels, frames] in dB or `audio` [batch, samples], output `tags` float32 [batch, nTags] sigmoid). The engine is onnxruntime-web
  * (WebGPU or WASM, in a browser worker and in Node); the bench passes onnxruntime-node's module instead
  * (backend 'native'), which has the same API, so every engine runs the same `predict`.
  */
 import * as ortWeb from 'onnxruntime-web';
 import type { ModelCard } from '$lib/card/types';
+import { inputDims } from '$lib/card/input';
 
 export type Backend = 'wasm' | 'webgpu' | 'native';
 /** The backends a browser (and onnxruntime-web in Node) offers. */
@@ -31,7 +32,7 @@ export interface TaggerSession {
 	readonly card: ModelCard;
 	/** The execution provider actually in use (WebGPU may be unavailable and fall back to WASM). */
 	readonly backend: Backend;
-	/** Runs `batch` mels laid out back to back ([batch][nMels][frames]); returns [batch][nTags]. */
+	/** Runs `batch` model inputs laid out back to back ([batch][...inputDims(card)]); returns [batch][nTags]. */
 	predict(mels: Float32Array, batch: number): Promise<Float32Array>;
 	/** Ends profiling (when on) and frees the session. */
 	release(): Promise<void>;
@@ -72,18 +73,18 @@ export async function createTaggerSession(
 		backend = 'wasm';
 		session = await openSession(engine, model, backend, options);
 	}
-	const { nMels } = card.frontend;
-	const { frames } = card.chunking;
+	const dims = inputDims(card);
+	const cell = dims.reduce((a, b) => a * b, 1);
 	const nTags = card.tags.length;
 	return {
 		card,
 		backend,
 		async predict(mels, batch) {
-			if (mels.length !== batch * nMels * frames) {
-				throw new Error(`${card.id}: expected ${batch}×${nMels}×${frames} mel values, got ${mels.length}`);
+			if (mels.length !== batch * cell) {
+				throw new Error(`${card.id}: expected ${batch}×${dims.join('×')} input values, got ${mels.length}`);
 			}
-			const input = new engine.Tensor('float32', mels, [batch, nMels, frames]);
-			const outputs = await session.run({ mel: input });
+			const input = new engine.Tensor('float32', mels, [batch, ...dims]);
+			const outputs = await session.run({ [card.io.input]: input });
 			const tags = outputs.tags;
 			const data = (await tags.getData()) as Float32Array;
 			input.dispose();

@@ -3,6 +3,7 @@
  * Shared by the browser worker, the CLI and the tests, so all three produce the same numbers.
  */
 import type { ModelCard, Variant } from '$lib/card/types';
+import { inputDims } from '$lib/card/input';
 import type { DecodedAudio } from '$lib/audio/types';
 import { resampledLength, resampleForFrontend, resampleRangeForFrontend } from '$lib/audio/resample';
 import type { MelExtractor } from '$lib/features/mel';
@@ -61,8 +62,8 @@ async function outputsAt(
 	options: TagOptions,
 	timings: ModelResult['timings']
 ): Promise<Map<number, Float32Array>> {
-	const { chunkSamples, frames } = card.chunking;
-	const cell = card.frontend.nMels * frames;
+	const { chunkSamples } = card.chunking;
+	const cell = inputDims(card).reduce((a, b) => a * b, 1);
 	const batchSize = options.batchSize ?? 8;
 	const outputs = new Map<number, Float32Array>();
 	const nTags = card.tags.length;
@@ -72,7 +73,8 @@ async function outputsAt(
 		const t0 = performance.now();
 		const mels = new Float32Array(batch.length * cell);
 		batch.forEach((start, i) => mels.set(mel.logMel(audio, start, chunkSamples), i * cell));
-		if (first === 0) options.onFirstMel?.(mels.slice(0, cell), batch[0] + offset, chunkSamples);
+		if (first === 0 && card.io.input === 'mel')
+			options.onFirstMel?.(mels.slice(0, cell), batch[0] + offset, chunkSamples);
 		const t1 = performance.now();
 		options.onProgress?.({ stage: 'inference', fraction: first / starts.length });
 		const result = await session.predict(mels, batch.length);

@@ -4,6 +4,7 @@
  * Backend: WebGPU when navigator.gpu gives an adapter, else WASM (2 threads when cross-origin isolated).
  */
 import * as Comlink from 'comlink';
+import { inputDims } from '$lib/card/input';
 import { downsampleMel, type DisplayMel } from '$lib/features/display-mel';
 import type { WebBackend } from '$lib/model/session';
 import { openTagger, type Tagger } from '$lib/pipeline/open-tagger';
@@ -63,7 +64,8 @@ const api: TaggerWorkerApi = {
 		running.set(request.jobId, controller);
 		try {
 			const { samples, sampleRate, channels } = request.audio;
-			const { nMels, sampleRate: rate } = tagger.card.frontend;
+			const { sampleRate: rate } = tagger.card.frontend;
+			const [nMels] = inputDims(tagger.card);
 			let mel: DisplayMel | undefined;
 			const result = await tagger.tag(
 				{ mono: samples, sampleRate, channels },

@@ -5,7 +5,7 @@
  * - zip: `archive/data.pkl`, `archive/data/<key>` (64-byte aligned, stored), `archive/version`, `archive/byteorder`.
  */
 import { crc32 } from 'node:zlib';
-import type { StateDict, Tensor } from '../../../tools/convert/torch-checkpoint';
+import type { StateDict, Tensor } from '../../../src/lib/convert/torch-checkpoint';
 
 const STORAGE_TYPES: Record<Tensor['dtype'], string> = {
 	float64: 'DoubleStorage',

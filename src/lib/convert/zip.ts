@@ -1,9 +1,9 @@
 /**
  * Minimal ZIP reader for the archives `torch.save` writes since PyTorch 1.6 (stored entries, optional
  * ZIP64 records, data aligned with padding in the local extra field). Deflated entries are inflated with
- * node:zlib, which torch never writes but other zip tools might.
+ * fflate (the same code in browsers, workers and Node), which torch never writes but other zip tools might.
  */
-import { inflateRawSync } from 'node:zlib';
+import { inflateSync } from 'fflate';
 
 export interface ZipEntry {
 	name: string;
@@ -88,7 +88,7 @@ export class ZipArchive {
 		this.check(start, entry.compressedSize);
 		const raw = this.bytes.subarray(start, start + entry.compressedSize);
 		if (entry.method === 0) return raw;
-		if (entry.method === 8) return new Uint8Array(inflateRawSync(raw));
+		if (entry.method === 8) return inflateSync(raw, { out: new Uint8Array(entry.size) });
 		throw new Error(`zip: unsupported compression method ${entry.method} for ${name}`);
 	}
 
