@@ -8,6 +8,8 @@ export interface Discovered {
 	files: string[];
 	/** Inputs that could not be read at all (missing, unreadable folders). */
 	problems: { file: string; message: string }[];
+	/** Folders given on the command line that hold no audio file. */
+	empty: string[];
 }
 
 async function walk(dir: string, into: string[], problems: Discovered['problems']): Promise<void> {
@@ -29,6 +31,7 @@ async function walk(dir: string, into: string[], problems: Discovered['problems'
 export async function discoverAudio(inputs: readonly string[]): Promise<Discovered> {
 	const found: string[] = [];
 	const problems: Discovered['problems'] = [];
+	const empty: string[] = [];
 	for (const input of inputs) {
 		let info;
 		try {
@@ -43,8 +46,11 @@ export async function discoverAudio(inputs: readonly string[]): Promise<Discover
 			});
 			continue;
 		}
-		if (info.isDirectory()) await walk(input, found, problems);
-		else found.push(input);
+		if (info.isDirectory()) {
+			const before = found.length;
+			await walk(input, found, problems);
+			if (found.length === before) empty.push(input);
+		} else found.push(input);
 	}
-	return { files: [...new Set(found)], problems };
+	return { files: [...new Set(found)], problems, empty };
 }

@@ -1,6 +1,6 @@
 /** The CLI's contact with the outside: output streams, the progress display, atomic writes, its own version. */
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeAtomic } from '$lib/node/write-atomic';
@@ -49,12 +49,25 @@ export interface CliIO {
 	stderr: OutputStream;
 }
 
-/** Fails before a long run, not after it, when --out cannot be written (its folder is missing). */
+/**
+ * Fails before a long run, not after it, when --out cannot be written: its folder is missing or refuses a new
+ * file (tried with a temporary one, as the atomic write will), or it names a folder.
+ */
 export async function checkOutputPath(out: string | undefined): Promise<void> {
 	if (!out) return;
+	const target = await stat(out).catch(() => undefined);
+	if (target?.isDirectory()) throw new Error(`cannot write ${out}: it is a folder; name a file`);
 	const folder = dirname(resolve(out));
 	const info = await stat(folder).catch(() => undefined);
 	if (!info?.isDirectory()) throw new Error(`cannot write ${out}: the folder ${folder} does not exist`);
+	const probe = join(folder, `.${process.pid}.${Date.now()}.tmp-check`);
+	try {
+		await writeFile(probe, '');
+	} catch (error) {
+		throw new Error(`cannot write ${out}: ${(error as Error).message}`);
+	} finally {
+		await rm(probe, { force: true });
+	}
 }
 
 /** Writes the result to --out (atomically) or to stdout. */

@@ -3,8 +3,10 @@ import { buildCsvExport, buildJsonExport, type ExportTrack, type JsonExport } fr
 import type { ModelCard } from '$lib/card/types';
 import type { TagCommand } from './args';
 import { discoverAudio } from './files';
-import { checkOutputPath, emit, packageVersion, type CliIO } from './io';
-import { openModels, tagEach } from './taggers';
+import { checkOutputPath, defaultModelsDir, emit, packageVersion, type CliIO } from './io';
+import { modelCards, openModels, tagEach } from './taggers';
+import { readIndexNode } from '$lib/model-files/read-node';
+import { audioExtensions } from '$lib/audio/formats';
 
 export interface TagRun {
 	exitCode: number;
@@ -35,13 +37,20 @@ export function exportText(
 
 export async function runTag(command: TagCommand, io: CliIO): Promise<TagRun> {
 	await checkOutputPath(command.out);
-	const { files, problems } = await discoverAudio(command.inputs);
+	// The models are named (and an unknown id refused) before any file is looked at.
+	const cards = modelCards(await readIndexNode(command.modelsDir ?? defaultModelsDir), command.models);
+	const modelNames = cards.map((card) => card.id).join(', ');
+	const { files, problems, empty } = await discoverAudio(command.inputs);
+	for (const folder of empty)
+		io.stderr.write(`No audio files found in ${folder} (looked for .${audioExtensions.join(' .')}).\n`);
 	const failures = [...problems];
 	const tracks: ExportTrack[] = [];
-	let modelNames = command.models.join(', ');
 	if (files.length > 0) {
-		const models = await openModels(command.models, command.variant, command.modelsDir);
-		modelNames = models.cards.map((card) => card.id).join(', ');
+		const models = await openModels(
+			cards.map((card) => card.id),
+			command.variant,
+			command.modelsDir
+		);
 		await tagEach(files, models, io.stderr, (i, { tagged, error }) => {
 			if (tagged) tracks.push({ file: files[i], ...tagged });
 			else failures.push({ file: files[i], message: error });

@@ -8,6 +8,7 @@ import { defaultCard, findCard } from '$lib/card/lookup';
 import type { Tagger } from '$lib/pipeline/open-tagger';
 import type { SessionOptions } from '$lib/model/session';
 import type { ModelResult } from '$lib/pipeline/types';
+import { UsageError } from './args';
 import { createFileProgress, defaultModelsDir, type OutputStream } from './io';
 
 // The decoders and onnxruntime-web load only when a model actually runs, so `--help`, `evaluate --predictions`
@@ -43,6 +44,18 @@ export async function openNodeTagger(
 	return openTagger(card, variant, files, { backend: 'wasm', threads: 1, ...session });
 }
 
+/** The named models' cards (default: the app's default model); an unknown id is a usage error. */
+export function modelCards(index: ModelIndex, ids: readonly string[]): ModelCard[] {
+	if (ids.length === 0) return [defaultCard(index)];
+	return [...new Set(ids)].map((id) => {
+		try {
+			return findCard(index, id);
+		} catch (error) {
+			throw new UsageError((error as Error).message);
+		}
+	});
+}
+
 /** Opens the named models (or the default one); model files are sha256-checked against index.json. */
 export async function openModels(
 	ids: readonly string[],
@@ -51,7 +64,7 @@ export async function openModels(
 ): Promise<OpenModels> {
 	const [{ readIndexNode }, , { decodeFileNode }] = await pipeline();
 	const index = await readIndexNode(modelsDir);
-	const cards = ids.length === 0 ? [defaultCard(index)] : [...new Set(ids)].map((id) => findCard(index, id));
+	const cards = modelCards(index, ids);
 	const taggers: Tagger[] = [];
 	const release = async () => {
 		for (const tagger of taggers) await tagger.release();

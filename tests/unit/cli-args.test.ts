@@ -6,7 +6,9 @@ import {
 	readdirSync,
 	readFileSync,
 	rmSync,
+	statSync,
 	symlinkSync,
+	chmodSync,
 	writeFileSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,6 +157,23 @@ describe('writeFileAtomic', () => {
 
 	it('fails without touching the target when the folder does not exist', async () => {
 		await expect(writeFileAtomic(join(work, 'nope', 'out.json'), 'x')).rejects.toThrow(/ENOENT/);
+	});
+
+	it('a replaced file keeps its permissions', async () => {
+		const path = join(work, 'private.json');
+		writeFileSync(path, 'old', { mode: 0o640 });
+		chmodSync(path, 0o640);
+		await writeFileAtomic(path, 'new');
+		expect(statSync(path).mode & 0o777).toBe(0o640);
+	});
+
+	it('tag refuses an --out that is a folder or cannot be created, before doing any work', async () => {
+		const io = captureIO();
+		expect(await main(['tag', join(work, 'missing.mp3'), '--out', work], io)).toBe(1);
+		expect(io.err()).toBe(`music-tagger: cannot write ${work}: it is a folder; name a file\n`);
+		const io2 = captureIO();
+		expect(await main(['tag', join(work, 'missing.mp3'), '--out', '/proc/x.json'], io2)).toBe(1);
+		expect(io2.err()).toMatch(/^music-tagger: cannot write \/proc\/x\.json: /);
 	});
 
 	it('tag and evaluate refuse an --out in a missing folder before doing any work', async () => {

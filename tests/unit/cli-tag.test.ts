@@ -184,10 +184,20 @@ describe('bad files', () => {
 		expect(run.stderr).toContain(`${join(bad, 'notes.mp3')}: `);
 	});
 
-	it('an unknown model id is an error naming the known ones', async () => {
+	it('an unknown model id is a usage error (exit 2) naming the known ones', async () => {
 		const io = captureIO();
-		expect(await main(['tag', clipAudio(clips[0]), '--model', 'nope'], io)).toBe(1);
+		expect(await main(['tag', clipAudio(clips[0]), '--model', 'nope'], io)).toBe(2);
 		expect(io.err()).toMatch(/Unknown model "nope"\. Known: mtg-moodtheme-vggish, /);
+	});
+
+	it('a folder without audio says so, and the summary names the default model', async () => {
+		const folder = join(work, 'no-audio');
+		mkdirSync(folder);
+		writeFileSync(join(folder, 'cover.jpg'), 'not audio');
+		const io = captureIO();
+		expect(await main(['tag', folder], io)).toBe(1);
+		expect(io.err()).toContain(`No audio files found in ${folder} (looked for .mp3 `);
+		expect(io.err()).toContain('Tagged 0 of 0 file(s) with mtg-moodtheme-vggish (int8).');
 	});
 
 	it('a model file that fails its sha256 check is not run', async () => {

@@ -99,6 +99,14 @@ describe('CSV export', () => {
 		expect(csvField('a, "b"')).toBe('"a, ""b"""');
 		expect(csvField('plain')).toBe('plain');
 	});
+
+	it('neutralises formula injection in text cells (OWASP), not in numbers', () => {
+		for (const start of ['=', '+', '-', '@', '\t', '\r'])
+			expect(csvField(`${start}HYPERLINK("http://x")`)).toMatch(/^"?'/);
+		expect(csvField('=1+1')).toBe("'=1+1");
+		expect(csvField(-0.5)).toBe('-0.5');
+		expect(csvField('a-b.mp3')).toBe('a-b.mp3');
+	});
 });
 
 describe('library filter', () => {

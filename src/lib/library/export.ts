@@ -58,9 +58,13 @@ export function buildJsonExport(tracks: ExportTrack[], tagLists: TagLists, versi
 
 export const csvHeader = ['file', 'duration', 'model', 'variant', 'tag', 'probability'] as const;
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
+/**
+ * RFC 4180 field: quoted when it holds a comma, quote or line break. A text starting with =, +, -, @, a tab or
+ * a carriage return is prefixed with ' so spreadsheets show it instead of running it as a formula (OWASP,
+ * "CSV Injection"); numbers are written as they are.
+ */
 export function csvField(value: string | number): string {
-	const text = String(value);
+	const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
 	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -2,7 +2,7 @@
  * Atomic file writes for the Node side (model build, CLI output): readers never see half a file, and a
  * failed write leaves the previous files in place.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Temporaries are `.<pid>.<time>.tmp-<name>`, so a later run can tell a dead writer's leftovers. */
@@ -22,7 +22,12 @@ export async function writeAtomicAll(
 		tmp: join(dirname(path), `.${stamp}.tmp-${basename(path)}`)
 	}));
 	try {
-		for (const file of staged) await writeFile(file.tmp, file.data);
+		for (const file of staged) {
+			await writeFile(file.tmp, file.data);
+			// A file that is replaced keeps its permissions (the temporary was created with the default ones).
+			const mode = (await stat(file.path).catch(() => undefined))?.mode;
+			if (mode !== undefined) await chmod(file.tmp, mode & 0o7777);
+		}
 		for (const file of staged) await rename(file.tmp, file.path);
 	} catch (error) {
 		await Promise.all(staged.map((file) => rm(file.tmp, { force: true })));
