@@ -29,7 +29,11 @@ export function exportText(
 				...data,
 				tracks: data.tracks.map((track) => ({
 					...track,
-					results: track.results.map(({ model, tags }) => ({ model, tags }))
+					results: track.results.map(({ model, tags, silent }) => ({
+						model,
+						tags,
+						...(silent ? { silent } : {})
+					}))
 				}))
 			};
 	return JSON.stringify(written, null, '\t') + '\n';

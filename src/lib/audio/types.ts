@@ -100,8 +100,21 @@ export function checkDuration(seconds: number, name = 'This file'): void {
 		);
 }
 
-/** True when every sample is exactly zero (digital silence). */
-export function isSilent(mono: Float32Array): boolean {
-	for (let i = 0; i < mono.length; i++) if (mono[i] !== 0) return false;
-	return true;
+/**
+ * Below this level (RMS of the signal without its DC offset, dB full scale) a track counts as silent: far below
+ * any recorded music (a quiet classical passage is around −40 dBFS), above dither and converter noise.
+ */
+export const silenceThresholdDb = -60;
+
+/** RMS level of `mono` around its mean (a DC offset is not sound), in dBFS; −Infinity for digital silence. */
+export function acLevelDb(mono: Float32Array): number {
+	let sum = 0;
+	for (let i = 0; i < mono.length; i++) sum += mono[i];
+	const mean = mono.length ? sum / mono.length : 0;
+	let energy = 0;
+	for (let i = 0; i < mono.length; i++) energy += (mono[i] - mean) ** 2;
+	return mono.length ? 10 * Math.log10(energy / mono.length) : -Infinity;
 }
+
+/** Silence, near-silence or a bare DC offset: the models' outputs then describe nothing in the music. */
+export const isNearSilent = (mono: Float32Array): boolean => acLevelDb(mono) < silenceThresholdDb;

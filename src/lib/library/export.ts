@@ -3,7 +3,8 @@
  *
  * JSON: { app: "music-tagger", version, tracks: [{ file, duration, results: [{ model, tags: {<full tag>: p}, chunks }] }] }
  *   `tags` is keyed by the full tag name (e.g. "mood/theme---happy") in the model card's order;
- *   `chunks` are ModelResult.chunks ([chunk][tag], card order).
+ *   `chunks` are ModelResult.chunks ([chunk][tag], card order); `silent: true` marks a silent or nearly silent
+ *   track (its tags describe nothing).
  * CSV (long format, RFC 4180): header `file,duration,model,variant,tag,probability`, one row per track × model × tag,
  *   tags in card order; probability with 6 decimals. Long format keeps one column layout for models with different tags.
  */
@@ -15,7 +16,7 @@ export const exportAppName = 'music-tagger';
 export interface ExportTrack {
 	file: string;
 	duration: number;
-	results: Pick<ModelResult, 'model' | 'variant' | 'probabilities' | 'chunks'>[];
+	results: Pick<ModelResult, 'model' | 'variant' | 'probabilities' | 'chunks' | 'silent'>[];
 }
 
 export interface JsonExport {
@@ -24,7 +25,7 @@ export interface JsonExport {
 	tracks: {
 		file: string;
 		duration: number;
-		results: { model: string; tags: Record<string, number>; chunks: number[][] }[];
+		results: { model: string; tags: Record<string, number>; chunks: number[][]; silent?: true }[];
 	}[];
 }
 
@@ -49,7 +50,8 @@ export function buildJsonExport(tracks: ExportTrack[], tagLists: TagLists, versi
 				return {
 					model: result.model,
 					tags: Object.fromEntries(tags.map((tag, i) => [tag, result.probabilities[i]])),
-					chunks: result.chunks
+					chunks: result.chunks,
+					...(result.silent ? { silent: result.silent } : {})
 				};
 			})
 		}))

@@ -4,7 +4,7 @@
  */
 import type { ModelCard, Variant } from '$lib/card/types';
 import { inputDims } from '$lib/card/input';
-import type { DecodedAudio } from '$lib/audio/types';
+import { isNearSilent, type DecodedAudio } from '$lib/audio/types';
 import { resampledLength, resampleForFrontend, resampleRangeForFrontend } from '$lib/audio/resample';
 import type { MelExtractor } from '$lib/features/mel';
 import type { TaggerSession } from '$lib/model/session';
@@ -129,6 +129,7 @@ export async function tagTrack(
 		chunkStarts: trackStarts.map((s) => s / rate),
 		taggram: { starts: taggramStarts.map((s) => s / rate), outputs: taggramStarts.map(toArray) },
 		groups: moodGroupScores(card, probabilities),
+		...(isNearSilent(decoded.mono) ? { silent: true as const } : {}),
 		timings
 	};
 }

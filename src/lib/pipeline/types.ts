@@ -26,6 +26,8 @@ export interface ModelResult {
 	taggram: { starts: number[]; outputs: number[][] };
 	/** Mood group scores, when the card has mood groups. */
 	groups?: Record<string, number>;
+	/** Set when the track is silent, nearly silent or a bare DC offset: the tags then describe nothing. */
+	silent?: true;
 	/** Wall-clock milliseconds per stage. */
 	timings: { resample: number; mel: number; inference: number };
 }
