@@ -121,7 +121,16 @@ describe('discoverAudio', () => {
 	it('recurses into folders for audio extensions (sorted), takes named files as given, reports missing inputs', async () => {
 		const root = join(work, 'music');
 		mkdirSync(join(root, 'b', 'deep'), { recursive: true });
-		for (const f of ['z.MP3', 'a.ogg', 'notes.txt', 'cover.jpg', 'b/deep/c.flac', 'b/x.wav'])
+		const clutter = [
+			'notes.txt',
+			'cover.jpg',
+			'._a.ogg',
+			'b/._x.wav',
+			'album.m3u',
+			'album.m3u8',
+			'Thumbs.db'
+		];
+		for (const f of ['z.MP3', 'a.ogg', 'b/deep/c.flac', 'b/x.wav', ...clutter])
 			writeFileSync(join(root, f), '');
 		symlinkSync(join(root, 'a.ogg'), join(root, 'link.opus'));
 		const named = join(work, 'named.dat');

@@ -24,9 +24,19 @@ export const audioExtensions = [
 
 const extensionPattern = new RegExp(`\\.(${audioExtensions.join('|')})$`, 'i');
 
+/**
+ * Files a music folder holds that are never audio even when their name or type says so: macOS AppleDouble
+ * companions (`._song.mp3`, resource forks copied to non-Mac disks) and playlists (`.m3u` is `audio/x-mpegurl`).
+ */
+const notAudio = /(^|\/)\._|\.(m3u8?|pls|cue|xspf|wpl)$/i;
+
+/** An audio file by its name (folder walks take these; clutter is skipped without a message). */
 export function hasAudioExtension(name: string): boolean {
-	return extensionPattern.test(name);
+	return extensionPattern.test(name) && !notAudio.test(name);
 }
+
+/** Not audio whatever its MIME type says (see `notAudio`). */
+export const isNotAudio = (name: string): boolean => notAudio.test(name);
 
 /** "3:07", or "2:10:00" from an hour on. */
 export function formatDuration(seconds: number): string {

@@ -2,7 +2,7 @@
  * Files from the ways a user can hand them over: a drop (files and folders, recursed), a file picker,
  * a folder picker (showDirectoryPicker or <input webkitdirectory>). Each file keeps its relative path.
  */
-import { hasAudioExtension } from '$lib/audio/formats';
+import { hasAudioExtension, isNotAudio } from '$lib/audio/formats';
 
 export interface InputFile {
 	file: File;
@@ -15,7 +15,7 @@ export interface InputFile {
  * are all taken, so a wrong file gets a clear message instead of silently vanishing.
  */
 export function looksLikeAudio(file: File): boolean {
-	return file.type.startsWith('audio/') || hasAudioExtension(file.name);
+	return !isNotAudio(file.name) && (file.type.startsWith('audio/') || hasAudioExtension(file.name));
 }
 
 function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {

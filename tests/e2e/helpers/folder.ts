@@ -1,6 +1,7 @@
 /**
  * A music folder of 20 files for the batch test, written to a temporary directory (nothing is copied into the
- * repository): the three fixture clips five times over in nested folders, and five broken files.
+ * repository): the three fixture clips five times over in nested folders, five broken files, and clutter
+ * (cover art, an AppleDouble companion, a playlist, Thumbs.db, .DS_Store) that must be skipped quietly.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,5 +43,11 @@ export function makeMusicFolder(): { root: string; good: string[]; broken: Broke
 	write(broken[2].path, ogg.subarray(0, 3000));
 	write(broken[3].path, Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7919 + 13) % 251)));
 	write(broken[4].path, wavHeader({ sampleRate: 44100, channels: 2, frames: 0 }));
+	// Clutter a real music folder holds: skipped without a message (the queue holds only the 20 files above).
+	write('album-a/cover.jpg', 'jpeg');
+	write('album-a/._wesnoth-battle-epic.ogg', Buffer.alloc(4096, 7));
+	write('album-b/album.m3u', '#EXTM3U\nwesnoth-battle-epic.ogg\n');
+	write('Thumbs.db', Buffer.alloc(512));
+	write('.DS_Store', Buffer.alloc(512));
 	return { root, good, broken };
 }
