@@ -90,7 +90,7 @@ export async function decodeBreakdown(request: { trackUrl: string; runs: number 
 		const decoded = await decodeBlobInBrowser(blob);
 		const totalMs = performance.now() - t;
 		t = performance.now();
-		const { format } = await parseBlob(blob, { duration: false, skipCovers: true });
+		const { format } = await parseBlob(blob, { duration: true, skipCovers: true });
 		const metadataMs = performance.now() - t;
 		const bytes = await blob.arrayBuffer();
 		const context = new OfflineAudioContext({

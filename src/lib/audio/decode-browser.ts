@@ -43,7 +43,9 @@ export async function decodeBlobInBrowser(blob: Blob): Promise<DecodedAudio> {
 
 async function readHeader(blob: Blob): Promise<{ sampleRate?: number; duration?: number }> {
 	try {
-		const { format } = await parseBlob(blob, { duration: false, skipCovers: true });
+		// duration: true, as in decode-node: Ogg headers carry no length (it is read from the last page), and a
+		// 2-hour file must be refused before Web Audio decodes all of it on the main thread.
+		const { format } = await parseBlob(blob, { duration: true, skipCovers: true });
 		return { sampleRate: format.sampleRate, duration: format.duration };
 	} catch {
 		return {}; // no usable header: the WASM path reads the rate from the stream itself
