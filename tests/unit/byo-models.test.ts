@@ -34,6 +34,7 @@ describe.each(byoModels().map((m) => [m.arch, m] as const))('%s', (arch, model) 
 	let id = '';
 	it('converts with `music-tagger convert` (architecture from the state_dict) into the index', async () => {
 		const run = await convert([join(byoDir, model.dir, 'model.pth'), '--tags', 'mtat', '--out', out]);
+		console.log(`${arch}: ${run.stderr.split('\n')[0]}`);
 		expect(run.stderr).toContain(`(${arch}, 50 tags)`);
 		expect(run.exitCode).toBe(0);
 		id = run.stdout.trim();

@@ -10,6 +10,16 @@ import { fetchModelIndex } from '$lib/model-files/model-index';
 import { defaultCard } from '$lib/card/lookup';
 import { obtainModelFiles } from '$lib/model-files/obtain';
 import {
+	deleteUserModel,
+	isUserModel,
+	listUserModels,
+	resolveTagList,
+	saveUserModel,
+	zooTagLists,
+	type TagListSource
+} from '$lib/model-files/user-models';
+import { convertInWorker } from '$lib/worker/convert-client';
+import {
 	cachedFiles,
 	deleteModelFiles,
 	requestPersistence,
@@ -53,10 +63,34 @@ export interface Notice {
 	text: string;
 }
 
+/** "Add your own model": what the last conversion did (shown under the form). */
+export type AddModelStatus =
+	| { kind: 'idle' }
+	| { kind: 'converting'; file: string }
+	| {
+			kind: 'done';
+			id: string;
+			title: string;
+			architecture: string;
+			tags: number;
+			fp32Bytes: number;
+			int8Bytes: number;
+			convertMs: number;
+	  }
+	| { kind: 'error'; file: string; message: string };
+
 const finished: QueueStage[] = ['done', 'error', 'cancelled'];
 
 export class TaggerState {
-	index = $state.raw<ModelIndex | undefined>();
+	/** static/models/index.json as fetched. */
+	zooIndex = $state.raw<ModelIndex | undefined>();
+	/** The user's own converted models (IndexedDB), oldest first. */
+	userModels = $state.raw<ModelCard[]>([]);
+	/** The models on offer: the zoo's, then the user's. */
+	index = $derived<ModelIndex | undefined>(
+		this.zooIndex && { ...this.zooIndex, models: [...this.zooIndex.models, ...this.userModels] }
+	);
+	addModelStatus = $state.raw<AddModelStatus>({ kind: 'idle' });
 	startError = $state<string | undefined>();
 	selectedModels = $state<string[]>([]);
 	variant = $state<Variant>('int8');
@@ -77,6 +111,8 @@ export class TaggerState {
 	#pumping = false;
 	#noticeId = 0;
 
+	/** The zoo's tag lists a user model can take. */
+	tagListChoices = $derived(zooTagLists(this.zooIndex?.models ?? []));
 	tagLists = $derived(Object.fromEntries((this.index?.models ?? []).map((m) => [m.id, m.tags])));
 	visibleTracks = $derived(filterTracks(this.tracks, this.filter, this.tagLists));
 	selectedTrack = $derived(this.tracks.find((t) => t.id === this.selectedTrackId));
@@ -95,10 +131,13 @@ export class TaggerState {
 
 	async #start(): Promise<void> {
 		this.backendChoice = readBackendChoice();
-		this.tracks = await listTracks().catch(() => []);
+		[this.tracks, this.userModels] = await Promise.all([
+			listTracks().catch(() => []),
+			listUserModels().catch(() => [])
+		]);
 		try {
-			this.index = await fetchModelIndex(modelsUrl());
-			this.selectedModels = [defaultCard(this.index).id];
+			this.zooIndex = await fetchModelIndex(modelsUrl());
+			this.selectedModels = [defaultCard(this.zooIndex).id];
 		} catch (error) {
 			this.startError = (error as Error).message;
 		}
@@ -304,12 +343,67 @@ export class TaggerState {
 	}
 
 	async deleteModel(id: string): Promise<void> {
+		// A user model's stored files are the model itself (there is nothing to download again).
+		if (this.userModels.some((c) => c.id === id)) return this.removeUserModel(id);
 		await deleteModelFiles(id);
 		await this.refreshStorage();
 	}
 
+	/** Converts a checkpoint (in a worker) with a tag list and stores it; progress in addModelStatus. */
+	async addUserModel(file: File, tagList: TagListSource): Promise<void> {
+		if (this.addModelStatus.kind === 'converting') return;
+		this.addModelStatus = { kind: 'converting', file: file.name };
+		try {
+			await this.start();
+			const zoo = this.zooIndex?.models.filter((c) => !isUserModel(c));
+			if (!zoo) throw new Error('The model index did not load, so there is no front end to copy.');
+			const { tags, tagList: listName } = await resolveTagList(tagList, zoo);
+			const converted = await convertInWorker({
+				checkpoint: file,
+				fileName: file.name,
+				tags,
+				tagList: listName,
+				zoo,
+				now: Date.now()
+			});
+			const card = await saveUserModel(converted);
+			this.userModels = [...this.userModels.filter((c) => c.id !== card.id), card];
+			this.addModelStatus = {
+				kind: 'done',
+				id: card.id,
+				title: card.title,
+				architecture: card.architecture,
+				tags: card.tags.length,
+				fp32Bytes: card.files.fp32.bytes,
+				int8Bytes: card.files.int8.bytes,
+				convertMs: converted.convertMs
+			};
+		} catch (error) {
+			this.addModelStatus = { kind: 'error', file: file.name, message: describeError(error) };
+			// A failed save of an id that was stored already (the same checkpoint again) removed it too.
+			this.userModels = await listUserModels().catch(() => this.userModels);
+		}
+		await this.refreshStorage();
+	}
+
+	/** Deletes a user model (card and files) and drops it from the selection. */
+	async removeUserModel(id: string): Promise<void> {
+		await deleteUserModel(id);
+		this.userModels = this.userModels.filter((c) => c.id !== id);
+		const selected = this.selectedModels.filter((m) => m !== id);
+		this.selectedModels = selected.length > 0 || !this.zooIndex ? selected : [defaultCard(this.zooIndex).id];
+		if (this.addModelStatus.kind === 'done' && this.addModelStatus.id === id)
+			this.addModelStatus = { kind: 'idle' };
+		await this.refreshStorage();
+	}
+
+	/** Results of models no longer on offer (a removed user model) have no tag names and are left out. */
 	#exportTracks(): ExportTrack[] {
-		return this.visibleTracks.map((t) => ({ file: t.file, duration: t.meta.duration, results: t.results }));
+		return this.visibleTracks.map((t) => ({
+			file: t.file,
+			duration: t.meta.duration,
+			results: t.results.filter((r) => this.tagLists[r.model])
+		}));
 	}
 
 	exportJson(): void {

@@ -112,16 +112,7 @@ export interface PublishedMetric {
  * and the minzwon/sota-music-tagging-models architectures.
  */
 export type Architecture =
-	| 'vggish'
-	| 'fcn'
-	| 'musicnn'
-	| 'crnn'
-	| 'sample'
-	| 'se'
-	| 'attention'
-	| 'short'
-	| 'short_res'
-	| 'hcnn';
+	'vggish' | 'fcn' | 'musicnn' | 'crnn' | 'sample' | 'se' | 'attention' | 'short' | 'short_res' | 'hcnn';
 
 export interface ModelCard {
 	schema: 1;

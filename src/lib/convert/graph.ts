@@ -81,8 +81,23 @@ export class GraphBuilder {
 	private readonly weights: FloatWeight[] = [];
 	private readonly constants: Initializer[] = [];
 	private readonly names = new Set<string>();
+	/** Inside float32(): weights are not quantized in the int8 variant. */
+	private keepFloat = 0;
 
 	constructor(readonly name: string) {}
+
+	/**
+	 * Builds with every weight `build` adds kept float32 in the int8 variant too: for the few layers whose int8
+	 * rounding moves a model's outputs most (each builder says which and what it measured).
+	 */
+	float32<T>(build: () => T): T {
+		this.keepFloat++;
+		try {
+			return build();
+		} finally {
+			this.keepFloat--;
+		}
+	}
 
 	private unique(name: string): string {
 		if (this.names.has(name)) throw new Error(`graph ${this.name}: duplicate name ${name}`);
@@ -95,7 +110,12 @@ export class GraphBuilder {
 		const count = dims.reduce((a, b) => a * b, 1);
 		if (count !== data.length)
 			throw new Error(`graph ${this.name}: ${name} has ${data.length} values for [${dims}]`);
-		this.weights.push({ name: this.unique(name), dims, data, quantAxis });
+		this.weights.push({
+			name: this.unique(name),
+			dims,
+			data,
+			quantAxis: this.keepFloat ? undefined : quantAxis
+		});
 		return name;
 	}
 

@@ -56,8 +56,6 @@ export function convBnAct(
 		pads?: [number, number];
 		strides?: [number, number];
 		weightShape?: number[];
-		/** Keep this weight float32 in the int8 variant too. */
-		fp32?: boolean;
 		pool?: [number, number];
 	} = {}
 ): Tensor4 {
@@ -79,12 +77,7 @@ export function convBnAct(
 		input = g.node('Pad', [x.name, pads], `${conv}:in`);
 		weightValues = padAxis1(folded.weight, outChannels, x.channels, inChannels, kh * kw);
 	}
-	const weight = g.weight(
-		`${conv}.weight`,
-		[outChannels, inChannels, kh, kw],
-		weightValues,
-		options.fp32 ? undefined : 0
-	);
+	const weight = g.weight(`${conv}.weight`, [outChannels, inChannels, kh, kw], weightValues, 0);
 	const bias = g.weight(`${conv}.bias`, [outChannels], folded.bias);
 	const y = g.node('Conv', [input, weight, bias], `${conv}:out`, {
 		kernel_shape: { ints: [kh, kw] },

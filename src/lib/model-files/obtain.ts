@@ -1,7 +1,8 @@
 /**
  * A model's files for one run: from IndexedDB when cached, otherwise downloaded (streamed, with progress).
  * Always sha256-verified against the card before use; a mismatch is never run or cached. When the cache is
- * full the bytes are still used from memory and the caller is told.
+ * full the bytes are still used from memory and the caller is told. A user's own model (card.provenance.user)
+ * exists only in the cache: when its files are gone it fails with UserModelGoneError, never a download.
  */
 import type { ModelCard, ModelFile, Variant } from '$lib/card/types';
 import type { TaggerFiles } from '$lib/pipeline/open-tagger';
@@ -19,6 +20,19 @@ export interface ObtainedFile {
 export interface ModelFiles extends TaggerFiles {
 	cacheWarning?: string;
 	downloaded: boolean;
+}
+
+/** A user model whose files are no longer in this browser's cache (there is nothing to download). */
+export class UserModelGoneError extends Error {
+	constructor(
+		readonly card: Pick<ModelCard, 'id' | 'title'>,
+		readonly file: string
+	) {
+		super(
+			`"${card.title}" is no longer stored in this browser (${file} is missing or damaged); add it again from its checkpoint.`
+		);
+		this.name = 'UserModelGoneError';
+	}
 }
 
 async function verified(bytes: Uint8Array, file: ModelFile, label: string): Promise<Uint8Array> {
@@ -41,6 +55,7 @@ export async function obtainFile(
 			// A damaged cache entry is replaced by a fresh download below.
 		}
 	}
+	if (card.provenance.user) throw new UserModelGoneError(card, file.file);
 	const url = new URL(`${card.id}/${file.file}`, modelsUrl).href;
 	const bytes = await verified(await fetchWithProgress(url, file.bytes, onProgress), file, label);
 	try {

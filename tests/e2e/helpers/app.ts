@@ -1,5 +1,5 @@
 /** Driving the app in a page: open it, hand it files, wait for the queue, export. */
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import type { JsonExport } from '../../../src/lib/library/export';
 
@@ -56,4 +56,32 @@ export function expectExportSchema(json: JsonExport, tagLists: Record<string, re
 			for (const chunk of result.chunks) expect(chunk).toHaveLength(tags.length);
 		}
 	}
+}
+
+/**
+ * "Add your own model" (src/lib/ui/AddModel.svelte): converts `checkpoint` with a zoo tag list (its card.tagList)
+ * or a tag list file, and waits until the status says done or failed. Returns the status element
+ * (`data-model` holds the new model's id when it was added).
+ */
+export async function addUserModel(
+	page: Page,
+	checkpoint: Upload,
+	tags: string | { file: Upload },
+	timeout = 120_000
+): Promise<Locator> {
+	const form = page.getByTestId('add-model');
+	if (!(await form.evaluate((details) => (details as HTMLDetailsElement).open)))
+		await form.locator('summary').click();
+	await page.getByTestId('add-model-file').setInputFiles(checkpoint as Parameters<Page['setInputFiles']>[1]);
+	if (typeof tags === 'string') await page.getByTestId('add-model-tags').selectOption(tags);
+	else {
+		await page.getByTestId('add-model-tags').selectOption('file');
+		await page
+			.getByTestId('add-model-tags-file')
+			.setInputFiles(tags.file as Parameters<Page['setInputFiles']>[1]);
+	}
+	await page.getByTestId('add-model-convert').click();
+	const status = page.getByTestId('add-model-status');
+	await expect(status).toHaveAttribute('data-state', /^(done|error)$/, { timeout });
+	return status;
 }

@@ -29,7 +29,8 @@ export interface ByoReference {
 	alt_chunking: { starts: number[]; chunk_outputs: number[][]; mean: number[] };
 }
 
-export const byoModels = (): ByoModel[] => readJson<{ models: ByoModel[] }>(join(byoDir, 'index.json')).models;
+export const byoModels = (): ByoModel[] =>
+	readJson<{ models: ByoModel[] }>(join(byoDir, 'index.json')).models;
 
 export const byoModel = (arch: string): ByoModel => byoModels().find((m) => m.arch === arch)!;
 

@@ -146,7 +146,8 @@ function convBlock(
 	int8 = true
 ): Tensor4 {
 	const [conv, bn] = [`${prefix}.conv`, `${prefix}.bn`];
-	const y = convBnAct(g, w, x, conv, bn, [3, 3], 'Relu', { fp32: !int8 });
+	const convolve = () => convBnAct(g, w, x, conv, bn, [3, 3], 'Relu');
+	const y = int8 ? convolve() : g.float32(convolve);
 	return pooling(g, w, y, pool, `${prefix}:pool`, `${conv}.weight`);
 }
 

@@ -53,14 +53,15 @@ function conv1d(
 			`rank ${kernelShape.length} where a Conv1d [out, in, k] is expected`
 		);
 	const [outChannels, , k] = kernelShape;
-	const y = convBnAct(g, w, x, conv, bn, [1, k], activation, {
-		strides: [1, stride],
-		weightShape: [outChannels, x.channels, k],
-		// int8 error of the waveform models comes mostly from the first blocks after the strided input conv:
-		// keeping layers 2–3 float32 costs ~0.3 MB and cut the worst int8 track error from 2.0e-2 to 1.3e-2.
-		fp32: /^layer[23]\./.test(conv),
-		...(pool > 1 ? { pool: [1, pool] as [number, number] } : {})
-	});
+	const convolve = () =>
+		convBnAct(g, w, x, conv, bn, [1, k], activation, {
+			strides: [1, stride],
+			weightShape: [outChannels, x.channels, k],
+			...(pool > 1 ? { pool: [1, pool] as [number, number] } : {})
+		});
+	// int8 error of the waveform models comes mostly from the first blocks after the strided input conv:
+	// keeping layers 2–3 float32 costs ~0.3 MB and cut the worst int8 track error from 2.0e-2 to 1.3e-2.
+	const y = /^layer[23]\./.test(conv) ? g.float32(convolve) : convolve();
 	if (y.width < 1)
 		throw new ConversionError(
 			w.modelId,

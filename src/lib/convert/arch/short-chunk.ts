@@ -55,14 +55,10 @@ export function residualBlock(
 	w: Weights,
 	x: Tensor4,
 	prefix: string,
-	strides: [number, number],
-	int8 = true
+	strides: [number, number]
 ): Tensor4 {
 	const conv = (t: Tensor4, i: number, activation: 'Relu' | 'None', options: ConvOptions) =>
-		convBnAct(g, w, t, `${prefix}.conv_${i}`, `${prefix}.bn_${i}`, [3, 3], activation, {
-			...options,
-			fp32: !int8
-		});
+		convBnAct(g, w, t, `${prefix}.conv_${i}`, `${prefix}.bn_${i}`, [3, 3], activation, options);
 	const first = conv(x, 1, 'Relu', { strides });
 	const y = conv(first, 2, 'None', {});
 	const projected = strides[0] !== 1 || strides[1] !== 1 || x.channels !== y.channels;
@@ -103,8 +99,11 @@ export function buildShortChunk(w: Weights, shape: MelShape): GraphBuilder {
 export function buildShortChunkRes(w: Weights, shape: MelShape): GraphBuilder {
 	const g = new GraphBuilder('short_res');
 	let x = inputBatchNorm(g, w, 'spec_bn', shape);
-	for (let i = 1; i <= BLOCKS; i++)
-		x = residualBlock(g, w, x, `layer${i}`, [2, 2], `layer${i}` !== SHORT_RES_FLOAT_BLOCK);
+	for (let i = 1; i <= BLOCKS; i++) {
+		const input = x;
+		const block = () => residualBlock(g, w, input, `layer${i}`, [2, 2]);
+		x = `layer${i}` === SHORT_RES_FLOAT_BLOCK ? g.float32(block) : block();
+	}
 	if (w.has(`layer${BLOCKS + 1}.conv_1.weight`))
 		throw new ConversionError(
 			w.modelId,
