@@ -8,7 +8,7 @@
  */
 import type { Architecture } from '$lib/card/types';
 import type { GraphBuilder } from './graph';
-import type { GraphShape } from './layers';
+import type { AudioShape, GraphShape, MelShape } from './layers';
 import type { FrontendTables } from './tables';
 import { checkpointMelTables } from './tables';
 import { ConversionError, type Weights } from './weights';
@@ -51,6 +51,21 @@ export interface ArchitectureDef {
 const rank = (keys: KeyShapes, key: string) => keys.get(key)?.length;
 const checkpointMelBands = (keys: KeyShapes) => keys.get('spec.mel_scale.fb')?.[1] ?? 0;
 
+/** A spectral sota model whose front end is the checkpoint's own torchaudio window and mel filterbank. */
+function checkpointMel(build: (w: Weights, shape: MelShape) => GraphBuilder) {
+	return {
+		input: 'mel' as const,
+		tables: checkpointMelTables,
+		bands: checkpointMelBands,
+		build: (w: Weights, s: GraphShape) => build(w, melShape(w, s))
+	};
+}
+
+/** A sample-level model: the graph reads the 16 kHz waveform. */
+function waveform(build: (w: Weights, shape: AudioShape) => GraphBuilder) {
+	return { input: 'audio' as const, build: (w: Weights, s: GraphShape) => build(w, audioShape(w, s)) };
+}
+
 function melShape(w: Weights, shape: GraphShape) {
 	if (shape.input !== 'mel')
 		throw new ConversionError(w.modelId, undefined, 'this architecture takes a mel input');
@@ -85,11 +100,8 @@ export const architectures: readonly ArchitectureDef[] = [
 			k.has('layer5.conv.weight') &&
 			!k.has('layer6.conv.weight') &&
 			k.has('dense.weight'),
-		input: 'mel',
 		chunkSamples: 464000,
-		tables: checkpointMelTables,
-		bands: checkpointMelBands,
-		build: (w, s) => buildConvStack(w, melShape(w, s), 'fcn')
+		...checkpointMel((w, s) => buildConvStack(w, s, 'fcn'))
 	},
 	{
 		id: 'musicnn',
@@ -97,11 +109,8 @@ export const architectures: readonly ArchitectureDef[] = [
 		upstream: 'Musicnn',
 		signature: 'spec_bn.*, layers.N.conv (front end), layerN.conv (back end), dense1/dense2',
 		matches: (k) => k.has('layers.0.conv.weight') && k.has('dense1.weight'),
-		input: 'mel',
 		chunkSamples: 48000,
-		tables: checkpointMelTables,
-		bands: checkpointMelBands,
-		build: (w, s) => buildMusicnn(w, melShape(w, s))
+		...checkpointMel(buildMusicnn)
 	},
 	{
 		id: 'crnn',
@@ -109,11 +118,8 @@ export const architectures: readonly ArchitectureDef[] = [
 		upstream: 'CRNN',
 		signature: 'spec_bn.*, layer1…layer4.conv and a GRU layer5.weight_ih_l0…',
 		matches: (k) => k.has('layer5.weight_ih_l0') && k.has('layer1.conv.weight'),
-		input: 'mel',
 		chunkSamples: 464000,
-		tables: checkpointMelTables,
-		bands: checkpointMelBands,
-		build: (w, s) => buildCrnn(w, melShape(w, s))
+		...checkpointMel(buildCrnn)
 	},
 	{
 		id: 'sample',
@@ -121,9 +127,8 @@ export const architectures: readonly ArchitectureDef[] = [
 		upstream: 'SampleCNN',
 		signature: 'layer1…layer11.conv (1-D) and dense.*, no spectrogram',
 		matches: (k) => rank(k, 'layer1.conv.weight') === 3 && k.has('dense.weight') && !k.has('spec_bn.weight'),
-		input: 'audio',
 		chunkSamples: 59049,
-		build: (w, s) => buildSample(w, audioShape(w, s))
+		...waveform(buildSample)
 	},
 	{
 		id: 'se',
@@ -131,9 +136,8 @@ export const architectures: readonly ArchitectureDef[] = [
 		upstream: 'SampleCNNSE',
 		signature: 'layer1…layer11.conv_1/conv_2 (1-D) with SE dense1/dense2, no spectrogram',
 		matches: (k) => rank(k, 'layer1.conv_1.weight') === 3 && !k.has('spec_bn.weight'),
-		input: 'audio',
 		chunkSamples: 59049,
-		build: (w, s) => buildSampleSe(w, audioShape(w, s))
+		...waveform(buildSampleSe)
 	},
 	{
 		id: 'short',
@@ -145,11 +149,8 @@ export const architectures: readonly ArchitectureDef[] = [
 			rank(k, 'layer1.conv.weight') === 4 &&
 			k.has('layer7.conv.weight') &&
 			k.has('dense2.weight'),
-		input: 'mel',
 		chunkSamples: 59049,
-		tables: checkpointMelTables,
-		bands: checkpointMelBands,
-		build: (w, s) => buildShortChunk(w, melShape(w, s))
+		...checkpointMel(buildShortChunk)
 	},
 	{
 		id: 'short_res',
@@ -162,11 +163,8 @@ export const architectures: readonly ArchitectureDef[] = [
 			k.has('layer7.conv_1.weight') &&
 			k.has('dense2.weight') &&
 			!k.has('encoder.layer.0.attention.self.query.weight'),
-		input: 'mel',
 		chunkSamples: 59049,
-		tables: checkpointMelTables,
-		bands: checkpointMelBands,
-		build: (w, s) => buildShortChunkRes(w, melShape(w, s))
+		...checkpointMel(buildShortChunkRes)
 	},
 	{
 		id: 'attention',
@@ -174,11 +172,8 @@ export const architectures: readonly ArchitectureDef[] = [
 		upstream: 'CNNSA',
 		signature: 'spec.*, residual layer1…layer7, encoder.layer.N.* (BERT), pooler.dense, dense',
 		matches: (k) => k.has('encoder.layer.0.attention.self.query.weight') && k.has('pooler.dense.weight'),
-		input: 'mel',
 		chunkSamples: 240000,
-		tables: checkpointMelTables,
-		bands: checkpointMelBands,
-		build: (w, s) => buildCnnsa(w, melShape(w, s))
+		...checkpointMel(buildCnnsa)
 	},
 	{
 		id: 'hcnn',
