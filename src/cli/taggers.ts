@@ -8,6 +8,7 @@ import { defaultCard, findCard } from '$lib/card/lookup';
 import type { Tagger } from '$lib/pipeline/open-tagger';
 import type { SessionOptions } from '$lib/model/session';
 import type { ModelResult } from '$lib/pipeline/types';
+import { describeError } from '$lib/shared/errors';
 import { UsageError } from './args';
 import { createFileProgress, defaultModelsDir, type OutputStream } from './io';
 
@@ -90,11 +91,6 @@ export async function tagFile(path: string, models: OpenModels): Promise<TaggedF
 	const results: ModelResult[] = [];
 	for (const tagger of models.taggers) results.push(await tagger.tag(audio));
 	return { duration: audio.mono.length / audio.sampleRate, results };
-}
-
-/** The message to show for a file that failed (decoder errors carry a user-facing message). */
-export function describeError(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }
 
 export type Outcome = { tagged: TaggedFile; error?: undefined } | { tagged?: undefined; error: string };

@@ -182,3 +182,35 @@ test('a full storage quota is reported and the model still runs from memory', as
 	await expect(page.getByTestId('storage-row')).toHaveCount(0);
 	await expect(page.getByTestId('result')).toHaveCount(1);
 });
+
+test('when storage is full, playback copies go before results: a reload keeps every result', async ({
+	page
+}) => {
+	// The library's track store refuses one write (as at a full quota) once the flag is set: the app must drop an
+	// audio copy to make room and keep the result.
+	await page.addInitScript(() => {
+		const put = IDBObjectStore.prototype.put;
+		IDBObjectStore.prototype.put = function (
+			this: IDBObjectStore,
+			...args: Parameters<IDBObjectStore['put']>
+		) {
+			const w = window as unknown as { quotaOnce?: boolean };
+			if (this.name === 'tracks' && w.quotaOnce) {
+				w.quotaOnce = false;
+				throw new DOMException('', 'QuotaExceededError');
+			}
+			return put.apply(this, args);
+		};
+	});
+	await openApp(page, 'wasm');
+	await addFiles(page, [clipUpload(clips[0])]);
+	await waitForQueue(page, 1);
+	await page.evaluate(() => ((window as unknown as { quotaOnce?: boolean }).quotaOnce = true));
+	await addFiles(page, [clipUpload(clips[1])]);
+	await waitForQueue(page, 2);
+	const notices = page.getByTestId('notice');
+	await expect(notices.filter({ hasText: '1 playback copy was removed to keep the results' })).toHaveCount(1);
+	await expect(notices.filter({ hasText: 'could not be saved' })).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByTestId('library-track')).toHaveCount(2);
+});

@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 
 /** src/lib folders in flow order, then the entry points, build-time code and the bench. */
 const flow = [
+	'src/lib/shared',
 	'src/lib/card',
 	'src/lib/audio',
 	'src/lib/features',

@@ -40,6 +40,7 @@ import { modelsUrl, ortUrl } from '$lib/browser/site-urls';
 import { readTags } from '$lib/browser/read-tags';
 import { saveTextFile } from '$lib/browser/download';
 import { version } from '../../../package.json';
+import { describeError } from '$lib/shared/errors';
 
 export interface QueueItem {
 	id: string;
@@ -313,7 +314,12 @@ export class TaggerState {
 			? withResults(existing, output.results, output.mels)
 			: { id: item.id, file: item.path, bytes: item.bytes, addedAt: Date.now(), ...output };
 		try {
-			await saveTrack(track);
+			const dropped = await saveTrack(track);
+			if (dropped > 0)
+				this.notify(
+					'info',
+					`Storage was full: ${dropped} playback cop${dropped === 1 ? 'y was' : 'ies were'} removed to keep the results.`
+				);
 			if (!existing && !(await saveAudio(track.id, blob)))
 				this.notify('warning', `No room to keep the audio of ${item.path} for playback.`);
 		} catch (error) {
@@ -414,11 +420,6 @@ export class TaggerState {
 	exportCsv(): void {
 		saveTextFile('music-tagger.csv', buildCsvExport(this.#exportTracks(), this.tagLists), 'text/csv');
 	}
-}
-
-export function describeError(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return String(error);
 }
 
 export const tagger = new TaggerState();

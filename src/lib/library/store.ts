@@ -1,5 +1,6 @@
 /** The library in IndexedDB (idb-keyval): track records and, separately, the audio blobs for playback. */
-import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, get, keys, set, type UseStore } from 'idb-keyval';
+import { isQuotaError } from '$lib/shared/errors';
 import type { LibraryTrack } from './types';
 
 let stores: { tracks: UseStore; audio: UseStore } | undefined;
@@ -18,9 +19,30 @@ export async function listTracks(): Promise<LibraryTrack[]> {
 	return all.map(([, track]) => track).sort((a, b) => b.addedAt - a.addedAt);
 }
 
-/** `track` must be plain data (callers pass $state.snapshot of reactive state). */
-export function saveTrack(track: LibraryTrack): Promise<void> {
-	return set(track.id, track, db().tracks);
+/** The stored audio copy of the oldest track that has one. */
+async function oldestAudioCopy(): Promise<string | undefined> {
+	const withAudio = new Set(await keys<string>(db().audio));
+	const tracks = (await entries<string, LibraryTrack>(db().tracks)).filter(([id]) => withAudio.has(id));
+	tracks.sort(([, a], [, b]) => a.addedAt - b.addedAt);
+	return tracks[0]?.[0] ?? [...withAudio][0];
+}
+
+/**
+ * Saves a track record (plain data: callers pass $state.snapshot of reactive state). Results are small and are
+ * never lost to audio copies: when storage is full, playback copies are dropped, oldest first, until the
+ * record fits. Returns how many were dropped; throws only when nothing is left to drop.
+ */
+export async function saveTrack(track: LibraryTrack): Promise<number> {
+	for (let dropped = 0; ; dropped++) {
+		try {
+			await set(track.id, track, db().tracks);
+			return dropped;
+		} catch (error) {
+			const victim = isQuotaError(error) ? await oldestAudioCopy() : undefined;
+			if (victim === undefined) throw error;
+			await del(victim, db().audio);
+		}
+	}
 }
 
 /** Keeps the audio for the player after a reload; a quota error only loses playback, never the results. */

@@ -59,7 +59,3 @@ export async function storageEstimate(): Promise<{ usage: number; quota: number 
 		? { usage: estimate.usage, quota: estimate.quota }
 		: undefined;
 }
-
-export function isQuotaError(error: unknown): boolean {
-	return error instanceof DOMException && (error.name === 'QuotaExceededError' || error.code === 22);
-}

@@ -8,7 +8,8 @@ import type { ModelCard, ModelFile, Variant } from '$lib/card/types';
 import type { TaggerFiles } from '$lib/pipeline/open-tagger';
 import { verifySha256 } from './verify';
 import { fetchWithProgress, type DownloadProgress } from './fetch-progress';
-import { isQuotaError, readCached, writeCached } from './cache';
+import { readCached, writeCached } from './cache';
+import { isQuotaError } from '$lib/shared/errors';
 
 export interface ObtainedFile {
 	bytes: Uint8Array;

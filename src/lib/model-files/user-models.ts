@@ -8,8 +8,9 @@
 import { createStore, del, set, values, type UseStore } from 'idb-keyval';
 import type { ModelCard } from '$lib/card/types';
 import { parseTagList } from '$lib/card/tag-list';
-import { deleteModelFiles, isQuotaError, writeCached } from './cache';
+import { deleteModelFiles, writeCached } from './cache';
 import { sha256Hex } from './verify';
+import { isQuotaError } from '$lib/shared/errors';
 
 /** What the converter hands back (src/lib/convert/package.ts ModelPackage). */
 export interface UserModelPackage {
