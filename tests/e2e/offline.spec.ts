@@ -20,6 +20,9 @@ test('after one visit the app loads and tags with the network cut', async ({ pag
 		// The service worker takes control and reloads the page once to apply its COOP/COEP headers.
 		await expect.poll(() => isolated(page), { timeout: 60_000 }).toBe(true);
 		await expect(page.locator('body[data-ready=true]')).toBeAttached();
+		// Files are taken only once the isolation reload is behind us (it would drop them otherwise).
+		await expect(page.getByTestId('drop-waiting')).toHaveCount(0);
+		await expect(page.getByRole('button', { name: 'Choose files…' })).toBeEnabled();
 		await expect(page.getByTestId('backend')).toContainText('2 threads');
 		await addFiles(page, [clipUpload(clips[0])]);
 		await waitForQueue(page, 1);
