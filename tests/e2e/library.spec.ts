@@ -124,9 +124,14 @@ test('cancel one and cancel all', async ({ page }) => {
 	await expect(page.locator('[data-testid=queue-item][data-stage=done]')).toHaveCount(2);
 
 	await page.getByRole('button', { name: 'Clear finished' }).click();
+	// The two tagged files are in the library already: only the cancelled one is queued again.
 	await addFiles(page, clips.map(clipUpload));
+	await expect(
+		page.getByTestId('notice').filter({ hasText: '2 of 3 file(s) are already in the library' })
+	).toHaveCount(1);
+	await expect(queueItems(page)).toHaveCount(1);
 	await page.getByRole('button', { name: 'Cancel all' }).click();
-	await expect(page.locator('[data-testid=queue-item][data-stage=cancelled]')).toHaveCount(3);
+	await expect(page.locator('[data-testid=queue-item][data-stage=cancelled]')).toHaveCount(1);
 	await expect(page.getByTestId('library-track')).toHaveCount(2);
 });
 
@@ -213,4 +218,28 @@ test('when storage is full, playback copies go before results: a reload keeps ev
 	await expect(notices.filter({ hasText: 'could not be saved' })).toHaveCount(0);
 	await page.reload();
 	await expect(page.getByTestId('library-track')).toHaveCount(2);
+});
+
+test('a reload in the middle of a batch keeps every finished result and names the files to drop again', async ({
+	page
+}) => {
+	await openApp(page, 'wasm');
+	await addFiles(page, clips.map(clipUpload));
+	await expect(page.locator('[data-testid=queue-item][data-stage=done]')).toHaveCount(1, {
+		timeout: 120_000
+	});
+	await page.reload();
+	await expect(page.locator('body[data-ready=true]')).toBeAttached();
+	const done = await page.getByTestId('library-track').count();
+	expect(done).toBeGreaterThanOrEqual(1);
+	const notice = page.getByTestId('notice').filter({ hasText: 'A reload interrupted' });
+	if (done < clips.length) {
+		await expect(notice).toHaveCount(1);
+		await expect(notice).toContainText(`interrupted ${clips.length - done} file(s)`);
+		await expect(notice).toContainText(`${clips[clips.length - 1]}.`);
+	}
+	// Dropping the whole batch again tags only what is missing.
+	await addFiles(page, clips.map(clipUpload));
+	await waitForQueue(page, clips.length - done);
+	await expect(page.getByTestId('library-track')).toHaveCount(clips.length);
 });

@@ -33,6 +33,7 @@ import { emptyFilter, filterTracks, type LibraryFilter } from '$lib/library/filt
 import { withResults } from '$lib/library/merge';
 import { decodeBlobInBrowser } from '$lib/audio/decode-browser';
 import { JobResources } from './jobs';
+import { listNames, savePending, takePending } from './pending';
 import { isCancellation, runTrack, type QueueStage, type RunDeps, type RunEvents } from './run-track';
 import type { InputFile } from '$lib/browser/input-files';
 import { readBackendChoice, saveBackendChoice, type BackendChoice } from './backend-choice';
@@ -131,6 +132,12 @@ export class TaggerState {
 	}
 
 	async #start(): Promise<void> {
+		const interrupted = takePending();
+		if (interrupted.length > 0)
+			this.notify(
+				'warning',
+				`A reload interrupted ${interrupted.length} file(s) before they were tagged: drop them again (${listNames(interrupted)}). Finished results are kept.`
+			);
 		this.backendChoice = readBackendChoice();
 		[this.tracks, this.userModels] = await Promise.all([
 			listTracks().catch(() => []),
@@ -178,13 +185,32 @@ export class TaggerState {
 		this.selectedModels = on ? this.selectedModels.filter((m) => m !== id) : [...this.selectedModels, id];
 	}
 
+	/** Files tagged before (same path and size in the library) or already waiting are not queued twice. */
 	addFiles(files: InputFile[]): void {
-		for (const { file, path } of files) {
+		const known = new Set([
+			...this.tracks.map((t) => `${t.file}|${t.bytes}`),
+			...this.queue.filter((q) => !finished.includes(q.stage)).map((q) => `${q.path}|${q.bytes}`)
+		]);
+		const fresh = files.filter(({ file, path }) => !known.has(`${path}|${file.size}`));
+		if (fresh.length < files.length)
+			this.notify(
+				'info',
+				`${files.length - fresh.length} of ${files.length} file(s) are already in the library or the queue and were not added again.`
+			);
+		for (const { file, path } of fresh) {
 			const id = crypto.randomUUID();
 			this.#jobs.add(id, file);
 			this.queue.push({ id, path, bytes: file.size, stage: 'queued', fraction: 0 });
 		}
+		this.#rememberPending();
 		void this.#pump();
+	}
+
+	/** The unfinished files, for the notice after a reload (see pending.ts). */
+	#rememberPending(): void {
+		savePending(
+			this.queue.filter((q) => !finished.includes(q.stage)).map((q) => ({ path: q.path, bytes: q.bytes }))
+		);
 	}
 
 	/** Runs a library track through more models (compare side by side). */
@@ -214,6 +240,7 @@ export class TaggerState {
 		item.stage = 'cancelled';
 		item.message = 'Cancelled.';
 		this.#jobs.release(id);
+		this.#rememberPending();
 	}
 
 	cancelAll(): void {
@@ -287,6 +314,7 @@ export class TaggerState {
 			}
 		} finally {
 			this.#jobs.release(item.id);
+			this.#rememberPending();
 		}
 	}
 
