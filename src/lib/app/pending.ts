@@ -35,3 +35,9 @@ export function listNames(files: PendingFile[], shown = 5): string {
 	const names = files.slice(0, shown).map((f) => f.path);
 	return files.length > shown ? `${names.join(', ')} and ${files.length - shown} more` : names.join(', ');
 }
+
+/** The candidates whose path and size are not among `known` (the library and the queue). */
+export function unknownFiles<T extends PendingFile>(candidates: T[], known: PendingFile[]): T[] {
+	const seen = new Set(known.map((f) => `${f.path}|${f.bytes}`));
+	return candidates.filter((f) => !seen.has(`${f.path}|${f.bytes}`));
+}

@@ -33,7 +33,7 @@ import { emptyFilter, filterTracks, type LibraryFilter } from '$lib/library/filt
 import { withResults } from '$lib/library/merge';
 import { decodeBlobInBrowser } from '$lib/audio/decode-browser';
 import { JobResources } from './jobs';
-import { listNames, savePending, takePending } from './pending';
+import { listNames, savePending, takePending, unknownFiles } from './pending';
 import { isCancellation, runTrack, type QueueStage, type RunDeps, type RunEvents } from './run-track';
 import type { InputFile } from '$lib/browser/input-files';
 import { readBackendChoice, saveBackendChoice, type BackendChoice } from './backend-choice';
@@ -187,11 +187,14 @@ export class TaggerState {
 
 	/** Files tagged before (same path and size in the library) or already waiting are not queued twice. */
 	addFiles(files: InputFile[]): void {
-		const known = new Set([
-			...this.tracks.map((t) => `${t.file}|${t.bytes}`),
-			...this.queue.filter((q) => !finished.includes(q.stage)).map((q) => `${q.path}|${q.bytes}`)
-		]);
-		const fresh = files.filter(({ file, path }) => !known.has(`${path}|${file.size}`));
+		const known = [
+			...this.tracks.map((t) => ({ path: t.file, bytes: t.bytes })),
+			...this.queue.filter((q) => !finished.includes(q.stage))
+		];
+		const fresh = unknownFiles(
+			files.map(({ file, path }) => ({ file, path, bytes: file.size })),
+			known
+		);
 		if (fresh.length < files.length)
 			this.notify(
 				'info',
