@@ -305,6 +305,8 @@ export class TaggerState {
 			item.fraction = 1;
 			item.model = undefined;
 			item.download = undefined;
+			// Before any further await: a reload from here on must not name this file as interrupted.
+			this.#rememberPending();
 			await this.refreshStorage();
 		} catch (error) {
 			if (isCancellation(error, signal)) {
