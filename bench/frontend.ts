@@ -1,9 +1,11 @@
 /**
  * Front-end timings in Node for a 3-minute track made by concatenating the fixture clips:
- * decode (the compressed clips, repeated to 3 minutes), resample (both training resamplers) and log-mel for
- * exactly the chunks the pipeline computes for each model (track chunks + taggram windows).
+ * decode (the compressed clips, repeated to 3 minutes), resample (both training resamplers: the fast path
+ * resample.ts uses, and the reference port) and log-mel for exactly the chunks the pipeline computes for each
+ * model (track chunks + taggram windows). `--pairs` adds the fast-vs-reference table per source → target rate
+ * (median of `--runs` CPU times on the track's samples taken as audio at each source rate).
  *
- *   npx tsx bench/frontend.ts [--minutes 3] [--runs 3]
+ *   npx tsx bench/frontend.ts [--minutes 3] [--runs 3] [--pairs]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,12 +14,21 @@ import { cpus, loadavg } from 'node:os';
 import type { ModelIndex, TorchaudioFrontend } from '../src/lib/card/types';
 import { decodeFileNode } from '../src/lib/audio/decode-node';
 import { resampleForFrontend } from '../src/lib/audio/resample';
+import { libsamplerateMedium } from '../src/lib/audio/libsamplerate';
+import { libsamplerateMediumFast } from '../src/lib/audio/libsamplerate-fast';
+import { resampyKaiserBest } from '../src/lib/audio/resampy';
+import { resampyKaiserBestFast } from '../src/lib/audio/resampy-fast';
+import { median } from './stats';
 import { createMelExtractor } from '../src/lib/features/mel';
 import { taggramChunkStarts, trackChunkStarts } from '../src/lib/predictions/chunks';
 import { fixturesDir } from '../tools/fixtures';
 
 const { values } = parseArgs({
-	options: { minutes: { type: 'string', default: '3' }, runs: { type: 'string', default: '3' } }
+	options: {
+		minutes: { type: 'string', default: '3' },
+		runs: { type: 'string', default: '3' },
+		pairs: { type: 'boolean', default: false }
+	}
 });
 const seconds = 60 * Number(values.minutes);
 const runs = Number(values.runs);
@@ -44,6 +55,14 @@ function best<T>(label: string, fn: (input: T) => unknown, prepare: () => T): nu
 	}
 	report(label, wall, cpu);
 	return cpu;
+}
+
+/** This thread's CPU time of one call, in ms. */
+function cpuMs(fn: () => unknown): number {
+	const c0 = process.cpuUsage();
+	fn();
+	const used = process.cpuUsage(c0);
+	return (used.user + used.system) / 1000;
 }
 
 function report(label: string, wall: number, cpu: number) {
@@ -95,11 +114,16 @@ for (const card of cards) {
 		tables = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 	}
 	const mel = createMelExtractor(frontend, tables);
-	let audio = new Float32Array(0);
+	let audio: Float32Array = new Float32Array(0);
 	// A fresh copy per run: resampleForFrontend memoises per signal.
 	const resample = best(
 		`${card.id}: resample 44.1 → ${frontend.sampleRate / 1000} kHz (${frontend.resampler})`,
 		(input) => (audio = resampleForFrontend(input, 44100, frontend)),
+		() => track.slice()
+	);
+	best(
+		`${card.id}:   the same with the reference port (exact: true)`,
+		(input) => resampleForFrontend(input, 44100, frontend, { exact: true }),
 		() => track.slice()
 	);
 	const starts = [
@@ -117,4 +141,43 @@ for (const card of cards) {
 	console.log(
 		`${`${card.id}: resample + mel (CPU)`.padEnd(64)} ${(resample + melMs).toFixed(0).padStart(24)} ms CPU`
 	);
+}
+
+if (values.pairs) {
+	// The fast paths against the reference ports per rate pair: the track's samples taken as `seconds` of
+	// audio at each source rate (the content does not change the work).
+	console.log(
+		`\nresamplers, ${values.minutes} min of audio, median of ${runs} runs (CPU ms): reference → fast`
+	);
+	const pairs = [
+		['resampy', 44100, 16000],
+		['resampy', 48000, 16000],
+		['resampy', 22050, 16000],
+		['resampy', 32000, 16000],
+		['libsamplerate', 44100, 12000],
+		['libsamplerate', 48000, 12000],
+		['libsamplerate', 22050, 12000],
+		['libsamplerate', 44100, 16000]
+	] as const;
+	for (const [name, from, to] of pairs) {
+		const x = new Float32Array(seconds * from);
+		for (let i = 0; i < x.length; i++) x[i] = track[i % track.length];
+		const [exact, fast] =
+			name === 'resampy'
+				? [resampyKaiserBest, resampyKaiserBestFast]
+				: [libsamplerateMedium, libsamplerateMediumFast];
+		const exactMs: number[] = [];
+		const fastMs: number[] = [];
+		for (let r = 0; r < runs; r++) {
+			exactMs.push(cpuMs(() => exact(x, from, to)));
+			fastMs.push(cpuMs(() => fast(x, from, to)));
+		}
+		const e = median(exactMs);
+		const f = median(fastMs);
+		console.log(
+			`${`${name} ${from / 1000} → ${to / 1000} kHz`.padEnd(32)} ${e.toFixed(0).padStart(6)} → ${f
+				.toFixed(0)
+				.padStart(6)} ms  ×${(e / f).toFixed(2)}`
+		);
+	}
 }

@@ -19,9 +19,10 @@
 import { midQualCoeffsBase64, midQualIncrement, midQualLength } from './generated/libsamplerate-mid-qual';
 import type { ResampleControl } from './types';
 
-const shiftBits = 12;
-const fpOne = 1 << shiftBits;
-const fpMask = fpOne - 1;
+/** Fixed-point filter index: 12 fractional bits (src_sinc.c SHIFT_BITS). */
+export const shiftBits = 12;
+export const fpOne = 1 << shiftBits;
+export const fpMask = fpOne - 1;
 /** Essentia's streaming block size (frames per src_process call). */
 export const essentiaBlockSize = 4096;
 
@@ -55,13 +56,13 @@ export function midQualityTable() {
 }
 
 /** C lrint in the default rounding mode: round half to even. */
-function lrint(x: number): number {
+export function lrint(x: number): number {
 	const r = Math.round(x);
 	return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** libsamplerate's fmod_one: x − lrint(x), wrapped into [0, 1). */
-function fmodOne(x: number): number {
+export function fmodOne(x: number): number {
 	const r = x - lrint(x);
 	return r < 0 ? r + 1 : r;
 }
@@ -93,7 +94,7 @@ function wing(
 }
 
 /** src_sinc.c's constants for one conversion (mono, constant ratio, Essentia's float32 ratio). */
-function converter(n: number, sourceRate: number, targetRate: number) {
+export function converter(n: number, sourceRate: number, targetRate: number) {
 	const ratio = Math.fround(Math.fround(targetRate) / Math.fround(sourceRate));
 	const coeffHalfLen = midQualLength - 2;
 	let count = (coeffHalfLen + 2.0) / midQualIncrement;
@@ -111,10 +112,10 @@ function converter(n: number, sourceRate: number, targetRate: number) {
 		flushes: n % essentiaBlockSize !== 0 // a final partial block carries end_of_input = 1
 	};
 }
-type Converter = ReturnType<typeof converter>;
+export type Converter = ReturnType<typeof converter>;
 
 /** An output's input position: libsamplerate's b_current (a whole sample) and input_index (the fraction). */
-class Cursor {
+export class Cursor {
 	current = 0;
 	inputIndex = 0.0;
 
