@@ -27,7 +27,7 @@ export default defineConfig({
 			// Backend parity only: the app's other behaviour does not depend on the backend, and WebGPU on
 			// SwiftShader (no GPU here) is slow.
 			name: 'webgpu',
-			testMatch: /parity\.spec\.ts/,
+			testMatch: /(parity|backend)\.spec\.ts/,
 			use: {
 				launchOptions: {
 					executablePath,

@@ -1,6 +1,7 @@
 /** What the bench page and the Node driver (bench/run.ts) say to each other. Types only. */
 import type { Variant } from '../src/lib/card/types';
 import type { WebBackend } from '../src/lib/model/session';
+import type { AdapterSummary } from '../src/lib/model/webgpu-adapter';
 
 export type BrowserBackend = WebBackend;
 export type StageName = 'decode' | 'resample' | 'mel' | 'inference' | 'total';
@@ -75,7 +76,7 @@ export interface PageInfo {
 	userAgent: string;
 	crossOriginIsolated: boolean;
 	hardwareConcurrency: number;
-	webgpuAdapter: null | { vendor: string; architecture: string; description: string; isFallback: boolean };
+	webgpuAdapter: AdapterSummary | null;
 	ort: string;
 }
 

@@ -2,6 +2,8 @@
 import type { Variant } from '../src/lib/card/types';
 import type { DecodeBreakdown, PageInfo, StageTimes } from './protocol';
 import type { OperatorTime } from './stats';
+import type { FolderResults } from './folder-report';
+import { softwareReason } from '../src/lib/model/webgpu-adapter';
 
 export interface RunRow {
 	model: string;
@@ -72,6 +74,8 @@ export interface BenchResults {
 	/** False while the run is going on or when it was cut short: the file is rewritten after every step. */
 	complete: boolean;
 	wall_seconds: number;
+	/** `npm run bench -- --folder` (bench/folder.ts); a default run keeps the last one it finds. */
+	folder?: FolderResults;
 }
 
 const fmt = (n: number | null | undefined, digits = 0) =>
@@ -122,9 +126,7 @@ export function printReport(results: BenchResults): void {
 		console.log(
 			`1-min load average: ${load.start.toFixed(1)} at start, ${load.end.toFixed(1)} at end (${results.machine.cpus} cores)`
 		);
-	console.log(
-		`WebGPU adapter: ${results.machine.webgpuAdapter ? `${results.machine.webgpuAdapter.vendor}/${results.machine.webgpuAdapter.architecture} (software, not a GPU)` : 'none'}\n`
-	);
+	console.log(`WebGPU adapter: ${adapterLine(results.machine.webgpuAdapter)}\n`);
 	const header = [
 		'model',
 		'variant',
@@ -310,4 +312,10 @@ export function realtimeSvg(results: BenchResults): string {
 	});
 	parts.push('</svg>\n');
 	return parts.join('\n');
+}
+
+function adapterLine(adapter: BenchResults['machine']['webgpuAdapter']): string {
+	if (!adapter) return 'none';
+	const software = softwareReason(adapter);
+	return `${adapter.vendor}/${adapter.architecture}${software ? ' (software, not a GPU)' : ''}`;
 }

@@ -7,6 +7,8 @@
  *                                          important steps first, none started after 15 min (--budget-min)
  *   npm run bench -- --quick               smoke mode: no warm-up, 1 run
  *   npm run bench -- --models mtg-moodtheme-vggish,mtat-musicnn --no-webgpu --runs 7
+ *   npm run bench -- --folder [--tracks 20] [--quick] [--no-peer]
+ *                                          folder mode (bench/folder.ts): the built app tags a generated folder
  *
  * WebGPU: headless Chromium here only has SwiftShader's software adapter (~100 s per run of the mood model),
  * so by default WebGPU runs the mood/theme model's int8 variant once, with no warm-up; --webgpu-all runs it
@@ -23,6 +25,7 @@ import { decodeFileNode } from '../src/lib/audio/decode-node';
 import type { DecodedAudio } from '../src/lib/audio/types';
 import { findCard } from '../src/lib/card/lookup';
 import { readIndexNode } from '../src/lib/model-files/read-node';
+import { softwareReason } from '../src/lib/model/webgpu-adapter';
 import { nativeVersion, runNative } from './native';
 import type {
 	BenchPage,
@@ -53,7 +56,9 @@ const { values: args } = parseArgs({
 		'no-peer': { type: 'boolean', default: false },
 		'no-profile': { type: 'boolean', default: false },
 		'budget-min': { type: 'string' },
-		'batch-size': { type: 'string' }
+		'batch-size': { type: 'string' },
+		folder: { type: 'boolean', default: false },
+		tracks: { type: 'string' }
 	}
 });
 
@@ -165,7 +170,15 @@ function priority(id: string): number {
 }
 
 async function main() {
+	if (args.folder)
+		return (await import('./folder')).runFolderBench({
+			tracks: Number(args.tracks ?? (args.quick ? 6 : 20)),
+			peer: !args['no-peer'],
+			peerDir,
+			log
+		});
 	const started = performance.now();
+	const previousFolder = lastFolderRun();
 	const loadBefore = loadavg()[0];
 	const index = await readIndexNode();
 	const wanted = args.models?.split(',');
@@ -250,7 +263,8 @@ async function main() {
 		failures,
 		skipped,
 		complete,
-		wall_seconds: (performance.now() - started) / 1000
+		wall_seconds: (performance.now() - started) / 1000,
+		folder: previousFolder
 	});
 	const save = () => {
 		const current = results();
@@ -329,7 +343,8 @@ async function main() {
 			{ backend: 'wasm', threads: 2 }
 		];
 		if (info.webgpuAdapter && !args['no-webgpu']) configs.push({ backend: 'webgpu', threads: 2 });
-		const softwareWebgpu = info.webgpuAdapter?.architecture === 'swiftshader' && !args['webgpu-all'];
+		const softwareWebgpu =
+			!!info.webgpuAdapter && !!softwareReason(info.webgpuAdapter) && !args['webgpu-all'];
 
 		interface BrowserJob {
 			card: ModelCard;
@@ -477,6 +492,15 @@ async function main() {
 	const final = save();
 	printReport(final);
 	console.log(`\nWrote bench/results.json and bench/realtime.svg in ${final.wall_seconds.toFixed(0)} s.`);
+}
+
+/** The folder mode's figures in the last results.json (its own run, dated): kept, not measured again. */
+function lastFolderRun(): BenchResults['folder'] {
+	try {
+		return (JSON.parse(readFileSync(join(benchDir, 'results.json'), 'utf8')) as BenchResults).folder;
+	} catch {
+		return undefined;
+	}
 }
 
 const stagesLine = (s: StageTimes) =>

@@ -9,6 +9,10 @@ import { extname, join, normalize, resolve } from 'node:path';
 
 const types: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
+	'.css': 'text/css',
+	'.svg': 'image/svg+xml',
+	'.png': 'image/png',
+	'.webmanifest': 'application/manifest+json',
 	'.js': 'text/javascript',
 	'.mjs': 'text/javascript',
 	'.json': 'application/json',

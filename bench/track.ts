@@ -18,14 +18,14 @@ export interface BenchTrack {
 	clips: string[];
 }
 
-interface ClipSource {
+export interface ClipSource {
 	id: string;
 	sampleRate: number;
 	mono: Float32Array;
 }
 
 /** Public clips only: the MagnaTagATune clip is not redistributable and has another rate. */
-function readClips(fixturesDir: string): ClipSource[] {
+export function readClips(fixturesDir: string): ClipSource[] {
 	const clips: ClipSource[] = clipsWithSource(fixturesDir)
 		.filter((id) => !id.startsWith('mtat-'))
 		.map((id) => ({
@@ -39,7 +39,7 @@ function readClips(fixturesDir: string): ClipSource[] {
 	return usable;
 }
 
-function loop(clips: ClipSource[], samples: number): Float32Array {
+export function loop(clips: ClipSource[], samples: number): Float32Array {
 	const out = new Float32Array(samples);
 	let at = 0;
 	for (let i = 0; at < samples; i++) {

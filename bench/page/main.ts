@@ -1,27 +1,14 @@
 /** Entry of the bench page: exposes `window.bench` for the Playwright driver (bench/run.ts). */
+import { probeWebGpu } from '$lib/model/webgpu-adapter';
 import type { BenchPage, PageInfo } from '../protocol';
 import { decodeBreakdown, ortVersion, runOurs } from './ours';
 
 async function info(): Promise<PageInfo> {
-	const adapter = (await navigator.gpu?.requestAdapter().catch(() => null)) as
-		| (GPUAdapter & {
-				info: { vendor: string; architecture: string; description: string };
-				isFallbackAdapter?: boolean;
-		  })
-		| null
-		| undefined;
 	return {
 		userAgent: navigator.userAgent,
 		crossOriginIsolated,
 		hardwareConcurrency: navigator.hardwareConcurrency,
-		webgpuAdapter: adapter
-			? {
-					vendor: adapter.info.vendor,
-					architecture: adapter.info.architecture,
-					description: adapter.info.description,
-					isFallback: adapter.isFallbackAdapter ?? false
-				}
-			: null,
+		webgpuAdapter: await probeWebGpu(),
 		ort: ortVersion
 	};
 }

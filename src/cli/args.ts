@@ -1,14 +1,16 @@
 /** Command-line arguments of `music-tagger tag` and `music-tagger evaluate` (node:util parseArgs, strict). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Variant } from '$lib/card/types';
+import { trackSchemes, type TrackScheme } from '$lib/predictions/chunks';
 
 export class UsageError extends Error {
 	override name = 'UsageError';
 }
 
 export const usage = `Usage:
-  music-tagger tag <files or folders...> [--model id[,id...]] [--format json|csv] [--out file]
-                   [--chunks] [--variant fp32|int8] [--models-dir dir]
+  music-tagger tag <files or folders...> [--model id[,id...]] [--format json|csv|csv-wide] [--out file]
+                   [--scheme whole|upstream] [--chunks] [--variant fp32|int8] [--models-dir dir]
+                   [--write-tags [--genre]] [--dry-run] [--undo]
   music-tagger evaluate --split <split.tsv> (--audio <dir> | --predictions <export.json>)
                    [--model id[,id...]] [--train <train split.tsv>] [--tags <tag list>]
                    [--json] [--out file] [--save-predictions file] [--variant fp32|int8]
@@ -18,7 +20,12 @@ export const usage = `Usage:
   music-tagger --help
 
 tag        Tags audio files (folders are searched recursively for audio files) and writes the app's JSON
-           export (or CSV) to stdout or --out. Bad files are reported on stderr and skipped.
+           export (or CSV: long, one row per tag; csv-wide, one row per track) to stdout or --out. Bad files
+           are reported on stderr and skipped. --scheme whole (default): the track score is the mean over
+           back-to-back windows covering the track; upstream: each model's upstream evaluation scheme.
+           --write-tags writes the decided moods into each file (MOOD; --genre also appends GENRE) with a
+           MUSIC_TAGGER record of the scores, after printing what changes; --dry-run prints that only.
+           --undo puts back what the app changed in the named files (no model runs).
 evaluate   Scores a model on an MTG-Jamendo split: ROC-AUC and PR-AUC (macro, micro, per tag) and correct tag
            precision. --predictions scores a saved \`tag\` export instead of running the model; the model id
            "popularity" is the training-frequency baseline (needs --train). --save-predictions keeps a live
@@ -29,7 +36,7 @@ convert    Converts your own checkpoint of a sota-music-tagging-models architect
            output tags (a zoo list or a file, one tag per line, in output order). Default --out: --models-dir.
 
 Defaults: --model = the card marked default in index.json, --variant int8 (as in the app),
---models-dir static/models of this installation, --format json.`;
+--models-dir static/models of this installation, --format json, --scheme whole.`;
 
 export interface CommonOptions {
 	/** Model ids; empty = the default (see each command). */
@@ -42,9 +49,17 @@ export interface CommonOptions {
 export interface TagCommand extends CommonOptions {
 	command: 'tag';
 	inputs: string[];
-	format: 'json' | 'csv';
+	format: ExportFormat;
+	scheme: TrackScheme;
 	chunks: boolean;
+	/** Tags written into the files (src/cli/write-tags.ts): 'write', 'dry-run' (preview only) or 'undo'. */
+	fileTags?: 'write' | 'dry-run' | 'undo';
+	/** With fileTags 'write' / 'dry-run': also append GENRE. */
+	genres: boolean;
 }
+
+export const exportFormats = ['json', 'csv', 'csv-wide'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
 
 export interface EvaluateCommand extends CommonOptions {
 	command: 'evaluate';
@@ -102,6 +117,22 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 	}
 }
 
+/** --write-tags, --dry-run, --undo → one mode (or none); contradictions are usage errors. */
+function fileTagsMode(values: {
+	'write-tags': boolean;
+	'dry-run': boolean;
+	undo: boolean;
+	genre: boolean;
+}): Pick<TagCommand, 'fileTags'> {
+	if (values.undo && (values['write-tags'] || values['dry-run'] || values.genre))
+		throw new UsageError('tag: --undo takes no --write-tags, --dry-run or --genre');
+	if (values.genre && !values['write-tags'] && !values['dry-run'])
+		throw new UsageError('tag: --genre goes with --write-tags or --dry-run');
+	if (values.undo) return { fileTags: 'undo' };
+	if (values['dry-run']) return { fileTags: 'dry-run' };
+	return values['write-tags'] ? { fileTags: 'write' } : {};
+}
+
 export function parseCommand(argv: string[]): Command {
 	const [command, ...rest] = argv;
 	if (command === undefined || command === '--help' || command === '-h' || command === 'help')
@@ -110,7 +141,12 @@ export function parseCommand(argv: string[]): Command {
 		const { values, positionals } = parse(rest, {
 			...common,
 			format: { type: 'string', default: 'json' },
-			chunks: { type: 'boolean', default: false }
+			scheme: { type: 'string', default: 'whole' },
+			chunks: { type: 'boolean', default: false },
+			'write-tags': { type: 'boolean', default: false },
+			'dry-run': { type: 'boolean', default: false },
+			undo: { type: 'boolean', default: false },
+			genre: { type: 'boolean', default: false }
 		});
 		if (values.help) return { command: 'help' };
 		if (positionals.length === 0) throw new UsageError('tag: name at least one file or folder');
@@ -121,8 +157,11 @@ export function parseCommand(argv: string[]): Command {
 			variant: oneOf('variant', values.variant, ['fp32', 'int8'] as const),
 			modelsDir: values['models-dir'],
 			out: values.out,
-			format: oneOf('format', values.format, ['json', 'csv'] as const),
-			chunks: values.chunks
+			format: oneOf('format', values.format, exportFormats),
+			scheme: oneOf('scheme', values.scheme, trackSchemes),
+			chunks: values.chunks,
+			...fileTagsMode(values),
+			genres: values.genre
 		};
 	}
 	if (command === 'evaluate') {

@@ -58,7 +58,8 @@ async function runModels(
 	}));
 	const tagged: ExportTrack[] = [];
 	const files = split.map((track) => join(command.audio!, track.path));
-	await tagEach(files, models, io.stderr, (i, { tagged: result, error }) => {
+	// Scored as the upstream evaluation reads a track, so the numbers compare with the published metrics.
+	await tagEach(files, models, 'upstream', io.stderr, (i, { tagged: result, error }) => {
 		const { trackId } = split[i];
 		if (!result) {
 			for (const p of predictions) p.reasons.set(trackId, error);

@@ -1,12 +1,19 @@
-/** `music-tagger tag`: files and folders → the app's JSON export (or CSV). */
-import { buildCsvExport, buildJsonExport, type ExportTrack, type JsonExport } from '$lib/library/export';
+/** `music-tagger tag`: files and folders → the app's JSON export (or CSV, long or wide). */
+import {
+	buildCsvExport,
+	buildJsonExport,
+	buildWideCsvExport,
+	type ExportTrack,
+	type JsonExport
+} from '$lib/library/export';
 import type { ModelCard } from '$lib/card/types';
-import type { TagCommand } from './args';
+import type { ExportFormat, TagCommand } from './args';
 import { discoverAudio } from './files';
 import { checkOutputPath, defaultModelsDir, emit, packageVersion, type CliIO } from './io';
 import { modelCards, openModels, tagEach } from './taggers';
 import { readIndexNode } from '$lib/model-files/read-node';
 import { audioExtensions } from '$lib/audio/formats';
+import { createFileWriter, reportWrites, snapshot, undoFiles } from './write-tags';
 
 export interface TagRun {
 	exitCode: number;
@@ -14,26 +21,27 @@ export interface TagRun {
 	failures: { file: string; message: string }[];
 }
 
-/** The export as written: JSON (without --chunks, the per-chunk outputs are left out) or CSV. */
+/** The export as written: JSON (without --chunks, the per-chunk outputs are left out) or CSV (long or wide). */
 export function exportText(
 	tracks: ExportTrack[],
-	cards: readonly Pick<ModelCard, 'id' | 'tags'>[],
-	options: { format: 'json' | 'csv'; chunks: boolean }
+	cards: readonly ModelCard[],
+	options: { format: ExportFormat; chunks: boolean }
 ): string {
-	const tagLists = Object.fromEntries(cards.map((card) => [card.id, card.tags]));
-	if (options.format === 'csv') return buildCsvExport(tracks, tagLists);
-	const data: JsonExport = buildJsonExport(tracks, tagLists, packageVersion);
+	const byId = Object.fromEntries(cards.map((card) => [card.id, card]));
+	if (options.format === 'csv') return buildCsvExport(tracks, byId);
+	if (options.format === 'csv-wide') return buildWideCsvExport(tracks, byId);
+	const data: JsonExport = buildJsonExport(tracks, byId, packageVersion);
 	const written = options.chunks
 		? data
 		: {
 				...data,
 				tracks: data.tracks.map((track) => ({
 					...track,
-					results: track.results.map(({ model, tags, silent }) => ({
-						model,
-						tags,
-						...(silent ? { silent } : {})
-					}))
+					results: track.results.map((result) => {
+						const { chunks, ...rest } = result;
+						void chunks;
+						return rest;
+					})
 				}))
 			};
 	return JSON.stringify(written, null, '\t') + '\n';
@@ -48,17 +56,30 @@ export async function runTag(command: TagCommand, io: CliIO): Promise<TagRun> {
 	for (const folder of empty)
 		io.stderr.write(`No audio files found in ${folder} (looked for .${audioExtensions.join(' .')}).\n`);
 	const failures = [...problems];
+	if (command.fileTags === 'undo')
+		return {
+			exitCode: Math.max(await undoFiles(files, io.stderr), problems.length > 0 ? 1 : 0),
+			tracks: [],
+			failures
+		};
 	const tracks: ExportTrack[] = [];
+	const writeOptions = { dryRun: command.fileTags === 'dry-run', genres: command.genres };
+	const writer = command.fileTags ? createFileWriter(cards, writeOptions, io.stderr) : undefined;
+	// What each file was when the run began: one changed before its tags are written is skipped.
+	const analysed = writer ? await Promise.all(files.map(snapshot)) : [];
+	let writing = Promise.resolve();
 	if (files.length > 0) {
 		const models = await openModels(
 			cards.map((card) => card.id),
 			command.variant,
 			command.modelsDir
 		);
-		await tagEach(files, models, io.stderr, (i, { tagged, error }) => {
+		await tagEach(files, models, command.scheme, io.stderr, (i, { tagged, error }) => {
 			if (tagged) tracks.push({ file: files[i], ...tagged });
-			else failures.push({ file: files[i], message: error });
+			if (tagged && writer) writing = writing.then(() => writer.write(files[i], tagged.results, analysed[i]));
+			else if (!tagged) failures.push({ file: files[i], message: error });
 		});
+		await writing;
 		if (tracks.length > 0) {
 			const text = exportText(tracks, models.cards, command);
 			await emit(io, command.out, text);
@@ -72,5 +93,6 @@ export async function runTag(command: TagCommand, io: CliIO): Promise<TagRun> {
 		for (const f of failures) io.stderr.write(`  ${f.file}: ${f.message}\n`);
 	}
 	if (tracks.length > 0 && command.out) io.stderr.write(`Wrote ${command.out}\n`);
+	if (writer) reportWrites(writer, writeOptions, io.stderr);
 	return { exitCode: tracks.length > 0 ? 0 : 1, tracks, failures };
 }

@@ -7,7 +7,8 @@ import type { ModelCard, ModelIndex, Variant } from '$lib/card/types';
 import { defaultCard, findCard } from '$lib/card/lookup';
 import type { Tagger } from '$lib/pipeline/open-tagger';
 import type { SessionOptions } from '$lib/model/session';
-import type { ModelResult } from '$lib/pipeline/types';
+import type { ModelResult, TrackMeta } from '$lib/pipeline/types';
+import type { TrackScheme } from '$lib/predictions/chunks';
 import { describeError } from '$lib/shared/errors';
 import { UsageError } from './args';
 import { createFileProgress, defaultModelsDir, type OutputStream } from './io';
@@ -79,18 +80,34 @@ export async function openModels(
 	return { index, cards, taggers, release, decode: decodeFileNode };
 }
 
-export interface TaggedFile {
+export interface TaggedFile extends Partial<Pick<TrackMeta, 'title' | 'artist' | 'album'>> {
 	/** Seconds, from the decoded samples. */
 	duration: number;
 	results: ModelResult[];
 }
 
-/** Decodes `path` once and runs every model on it. Throws the decoder's AudioInputError for bad files. */
-export async function tagFile(path: string, models: OpenModels): Promise<TaggedFile> {
+/** Title, artist and album from the file's tags (music-metadata); none when it has no readable tags. */
+async function readTrackTags(path: string): Promise<Pick<TaggedFile, 'title' | 'artist' | 'album'>> {
+	const { parseFile } = await import('music-metadata');
+	const { common } = await parseFile(path, { duration: false, skipCovers: true }).catch(() => ({
+		common: {} as { title?: string; artist?: string; album?: string }
+	}));
+	return {
+		...(common.title ? { title: common.title } : {}),
+		...(common.artist ? { artist: common.artist } : {}),
+		...(common.album ? { album: common.album } : {})
+	};
+}
+
+/**
+ * Decodes `path` once and runs every model on it, the track score by `scheme`. Throws the decoder's
+ * AudioInputError for bad files.
+ */
+export async function tagFile(path: string, models: OpenModels, scheme: TrackScheme): Promise<TaggedFile> {
 	const audio = await models.decode(path);
 	const results: ModelResult[] = [];
-	for (const tagger of models.taggers) results.push(await tagger.tag(audio));
-	return { duration: audio.mono.length / audio.sampleRate, results };
+	for (const tagger of models.taggers) results.push(await tagger.tag(audio, { scheme }));
+	return { duration: audio.mono.length / audio.sampleRate, ...(await readTrackTags(path)), results };
 }
 
 export type Outcome = { tagged: TaggedFile; error?: undefined } | { tagged?: undefined; error: string };
@@ -102,6 +119,7 @@ export type Outcome = { tagged: TaggedFile; error?: undefined } | { tagged?: und
 export async function tagEach(
 	files: readonly string[],
 	models: OpenModels,
+	scheme: TrackScheme,
 	stream: OutputStream,
 	onOutcome: (index: number, outcome: Outcome) => void
 ): Promise<void> {
@@ -111,7 +129,7 @@ export async function tagEach(
 			progress.begin(file);
 			let outcome: Outcome;
 			try {
-				outcome = { tagged: await tagFile(file, models) };
+				outcome = { tagged: await tagFile(file, models, scheme) };
 			} catch (error) {
 				outcome = { error: describeError(error) };
 			}

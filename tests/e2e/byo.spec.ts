@@ -63,7 +63,7 @@ for (const [dir, arch] of [
 	}, info) => {
 		wasmOnly(info);
 		expect(readIndex().models.find((c) => c.tagList === mtat)?.tags).toEqual(reference(dir, clips[0]).tags);
-		await openApp(page, 'wasm');
+		await openApp(page, 'wasm', '/', { scheme: 'upstream' });
 		const id = await addByo(page, dir);
 		expect(id).toMatch(new RegExp(`^user-${arch}-`));
 		const entry = page.getByTestId(`model-${id}`).locator('xpath=ancestor::li');

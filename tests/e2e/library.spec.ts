@@ -2,10 +2,13 @@
  * The app's behaviour around tagging (WASM project): a folder with broken files, the library across reloads,
  * the storage panel, a tampered model, CSV export and privacy.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { addFiles, downloadText, openApp, queueItems, waitForQueue } from './helpers/app';
 import { clips, clipUpload, defaultCard } from './helpers/fixtures';
 import { makeMusicFolder } from './helpers/folder';
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 
 test('a folder of 20 files: every good file is tagged, every broken one gets a clear message', async ({
 	page
@@ -14,7 +17,12 @@ test('a folder of 20 files: every good file is tagged, every broken one gets a c
 	await openApp(page, 'wasm');
 	await page.getByTestId('folder-input').setInputFiles(folder.root);
 	await expect(queueItems(page)).toHaveCount(20);
+	// Overall progress while it runs: N of 20, elapsed, and once a file is done an estimate of the time left.
+	await expect(page.getByTestId('queue-progress')).toContainText(
+		/of 20 finished · \d+:\d\d elapsed · about \d+:\d\d left/
+	);
 	await waitForQueue(page, 20, 220_000);
+	await expect(page.getByTestId('queue-progress')).toContainText('20 of 20 finished');
 	for (const path of folder.good) {
 		const item = page.locator(`[data-testid=queue-item][data-file$="${path}"]`);
 		await expect(item, path).toHaveAttribute('data-stage', 'done');
@@ -27,6 +35,24 @@ test('a folder of 20 files: every good file is tagged, every broken one gets a c
 		expect(text).toMatch(message);
 	}
 	await expect(page.getByTestId('library-track')).toHaveCount(folder.good.length);
+
+	// Playlists by mood, saved in the dropped folder, open there: every entry is one of its good files.
+	const folderName = basename(folder.root);
+	await expect(page.getByTestId('playlist-folder')).toContainText(`“${folderName}”`);
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('button', { name: 'Playlists by mood (zip)' }).click()
+	]);
+	const playlists = unzipSync(readFileSync((await download.path())!));
+	expect(Object.keys(playlists).length).toBeGreaterThan(0);
+	const good = new Set(folder.good.map((p) => join(folder.root, p)));
+	for (const [name, bytes] of Object.entries(playlists)) {
+		const lines = strFromU8(bytes).split('\n');
+		expect(lines[0], name).toBe('#EXTM3U');
+		const entries = lines.filter((l) => l && !l.startsWith('#')).map((l) => resolve(folder.root, l));
+		expect(entries.length, name).toBeGreaterThan(0);
+		for (const entry of entries) expect(good.has(entry), `${name}: ${entry}`).toBe(true);
+	}
 });
 
 test('the library survives a reload, exports CSV, and deleting the stored model frees its bytes', async ({
@@ -47,10 +73,27 @@ test('the library survives a reload, exports CSV, and deleting the stored model 
 	await expect(page.getByTestId('result')).toHaveCount(1);
 	await expect(page.getByTestId('top-tags').locator('li')).toHaveCount(10);
 
+	await expect(page.getByTestId('scheme')).toHaveAttribute('data-scheme', 'whole');
+	await expect(page.getByTestId('scheme')).toContainText('whole track');
+	await expect(page.getByTestId('time-axis')).toBeVisible();
+	await expect(page.getByTestId('legend')).toContainText('probability');
 	const csv = (await downloadText(page, 'Export CSV')).trimEnd().split('\r\n');
-	expect(csv[0]).toBe('file,duration,model,variant,tag,probability');
+	expect(csv[0]).toBe('file,duration,model,variant,scheme,tag,probability,applies');
 	expect(csv).toHaveLength(1 + card.tags.length);
 	expect(csv[1].startsWith(`${upload.name},`)).toBe(true);
+	// The decided tags on the page are the rows marked 1.
+	const applied = csv
+		.slice(1)
+		.filter((row) => row.endsWith(',1'))
+		.map((row) => row.split(',')[5]);
+	const marked = await page
+		.locator('[data-testid=top-tags] li[data-applies=true]')
+		.evaluateAll((els) => els.map((el) => el.getAttribute('data-tag')));
+	for (const tag of marked) expect(applied).toContain(tag);
+	const wide = (await downloadText(page, 'Export wide CSV')).trimEnd().split('\r\n');
+	expect(wide).toHaveLength(2);
+	expect(wide[0].startsWith('file,title,artist,album,duration,scheme,moods,tags,')).toBe(true);
+	expect(wide[1].startsWith(`${upload.name},`)).toBe(true);
 
 	const storedBytes = () =>
 		page.evaluate(
@@ -208,6 +251,7 @@ test('when storage is full, playback copies go before results: a reload keeps ev
 		};
 	});
 	await openApp(page, 'wasm');
+	await page.getByTestId('keep-audio').check(); // playback copies are off by default
 	await addFiles(page, [clipUpload(clips[0])]);
 	await waitForQueue(page, 1);
 	await page.evaluate(() => ((window as unknown as { quotaOnce?: boolean }).quotaOnce = true));
@@ -218,6 +262,50 @@ test('when storage is full, playback copies go before results: a reload keeps ev
 	await expect(notices.filter({ hasText: 'could not be saved' })).toHaveCount(0);
 	await page.reload();
 	await expect(page.getByTestId('library-track')).toHaveCount(2);
+});
+
+/** Entries of the library's audio-copy store (IndexedDB "music-tagger-audio"). */
+const storedAudioCopies = (page: Page) =>
+	page.evaluate(async () => {
+		// Opening a database that does not exist would create it empty (and break the app's own open).
+		if (!(await indexedDB.databases()).some((d) => d.name === 'music-tagger-audio')) return 0;
+		return new Promise<number>((resolve, reject) => {
+			const open = indexedDB.open('music-tagger-audio');
+			open.onerror = () => reject(open.error);
+			open.onsuccess = () => {
+				const db = open.result;
+				if (!db.objectStoreNames.contains('blobs')) return resolve(0);
+				const count = db.transaction('blobs').objectStore('blobs').count();
+				count.onsuccess = () => resolve(count.result);
+				count.onerror = () => reject(count.error);
+			};
+		});
+	});
+
+test('by default no audio is copied into the browser: the track plays in its session, results survive a reload', async ({
+	page
+}) => {
+	await openApp(page, 'wasm');
+	await expect(page.getByTestId('keep-audio')).not.toBeChecked();
+	await addFiles(page, [clipUpload(clips[0])]);
+	await waitForQueue(page, 1);
+	await expect(page.locator('[data-testid=track-view] audio')).toHaveCount(1);
+	expect(await storedAudioCopies(page)).toBe(0);
+	const pick = (clip: string) =>
+		page.locator(`[data-testid=library-track][data-file^="${clip}."] button.pick`).click();
+	await page.reload();
+	await expect(page.getByTestId('library-track')).toHaveCount(1);
+	await pick(clips[0]);
+	await expect(page.getByTestId('no-audio')).toBeVisible();
+	// Asked for, copies are kept and play after a reload.
+	await page.getByTestId('keep-audio').check();
+	await addFiles(page, [clipUpload(clips[1])]);
+	await waitForQueue(page, 1);
+	expect(await storedAudioCopies(page)).toBe(1);
+	await page.reload();
+	await expect(page.getByTestId('keep-audio')).toBeChecked();
+	await pick(clips[1]);
+	await expect(page.locator('[data-testid=track-view] audio')).toHaveCount(1);
 });
 
 test('a reload in the middle of a batch keeps every finished result and names the files to drop again', async ({

@@ -20,7 +20,8 @@ for (const variant of ['int8', 'fp32'] as const) {
 		// WebGPU project checks the app's default (int8) only.
 		test.skip(variant === 'fp32' && backend === 'webgpu', 'fp32 parity runs on the WASM project');
 		const card = defaultCard();
-		await openApp(page, backend);
+		// The references are the upstream evaluation's track results: ask for that scheme.
+		await openApp(page, backend, '/', { scheme: 'upstream' });
 		await expect(page.getByTestId('backend')).toContainText(backend === 'webgpu' ? 'WebGPU' : 'WASM');
 		await page.getByTestId('variant').selectOption(variant);
 
@@ -38,6 +39,7 @@ for (const variant of ['int8', 'fp32'] as const) {
 				.find((t) => t.file === uploads[i].name)
 				?.results.find((r) => r.model === card.id);
 			expect(result, `${clip} in the export`).toBeDefined();
+			expect(result!.scheme).toBe('upstream');
 			const ref = referenceOutput(clip, card);
 			const ours = ref.tags.map((tag) => result!.tags[tag]);
 			const diff = Math.max(...ours.map((p, t) => Math.abs(p - ref.probabilities[t])));

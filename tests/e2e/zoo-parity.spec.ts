@@ -14,7 +14,7 @@ import { topKAgrees, topTagNames } from '../shared/top-k';
 test('every zoo model matches the reference on the fixture clips (fp32, WASM)', async ({ page }) => {
 	test.setTimeout(900_000);
 	const index = readIndex();
-	await openApp(page, 'wasm');
+	await openApp(page, 'wasm', '/', { scheme: 'upstream' });
 	await page.getByTestId('variant').selectOption('fp32');
 	for (const card of index.models) {
 		const box = page.getByTestId(`model-${card.id}`);
@@ -31,6 +31,7 @@ test('every zoo model matches the reference on the fixture clips (fp32, WASM)', 
 		for (const card of index.models) {
 			const result = track?.results.find((r) => r.model === card.id);
 			expect(result, `${clip} ${card.id} in the export`).toBeDefined();
+			expect(result!.scheme).toBe('upstream');
 			const ref = referenceOutput(clip, card);
 			const ours = ref.tags.map((tag) => result!.tags[tag]);
 			const diff = Math.max(...ours.map((p, t) => Math.abs(p - ref.probabilities[t])));
@@ -43,7 +44,16 @@ test('every zoo model matches the reference on the fixture clips (fp32, WASM)', 
 
 	// The CLI on the same files (Node: @audio/decode instead of Web Audio, one ORT WASM thread).
 	const ids = index.models.map((m) => m.id).join(',');
-	const cli = await runBin(['tag', ...clips.map(clipAudio), '--model', ids, '--variant', 'fp32']);
+	const cli = await runBin([
+		'tag',
+		...clips.map(clipAudio),
+		'--model',
+		ids,
+		'--variant',
+		'fp32',
+		'--scheme',
+		'upstream'
+	]);
 	expect(cli.code, cli.stderr).toBe(0);
 	const fromCli = JSON.parse(cli.stdout) as JsonExport;
 	let worst = 0;

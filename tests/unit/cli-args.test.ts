@@ -33,8 +33,20 @@ describe('parseCommand', () => {
 			modelsDir: undefined,
 			out: undefined,
 			format: 'json',
-			chunks: false
+			scheme: 'whole',
+			chunks: false,
+			genres: false
 		});
+	});
+
+	it('tag: --write-tags, --dry-run, --undo (one mode; --genre only with writing)', () => {
+		const mode = (...a: string[]) => parseCommand(['tag', 'x.mp3', ...a]) as { fileTags?: string };
+		expect(mode('--write-tags').fileTags).toBe('write');
+		expect(mode('--write-tags', '--dry-run').fileTags).toBe('dry-run');
+		expect(mode('--undo').fileTags).toBe('undo');
+		expect(mode().fileTags).toBeUndefined();
+		expect(() => mode('--undo', '--write-tags')).toThrow(UsageError);
+		expect(() => mode('--genre')).toThrow(/--genre goes with --write-tags/);
 	});
 
 	it('tag: every option; --model takes lists and repeats', () => {
@@ -44,7 +56,9 @@ describe('parseCommand', () => {
 			'a,b',
 			'--model=c',
 			'--format',
-			'csv',
+			'csv-wide',
+			'--scheme',
+			'upstream',
 			'-o',
 			'x.csv',
 			'--chunks',
@@ -56,7 +70,8 @@ describe('parseCommand', () => {
 		]);
 		expect(parsed).toMatchObject({
 			models: ['a', 'b', 'c'],
-			format: 'csv',
+			format: 'csv-wide',
+			scheme: 'upstream',
 			out: 'x.csv',
 			chunks: true,
 			variant: 'fp32',
@@ -97,7 +112,8 @@ describe('parseCommand', () => {
 
 	it.each([
 		[['tag'], /at least one file/],
-		[['tag', '--format', 'xml', 'a'], /--format must be one of json, csv/],
+		[['tag', '--format', 'xml', 'a'], /--format must be one of json, csv, csv-wide/],
+		[['tag', '--scheme', 'centre', 'a'], /--scheme must be one of whole, upstream/],
 		[['tag', '--variant', 'fp16', 'a'], /--variant must be one of fp32, int8/],
 		[['tag', '--bogus', 'a'], /bogus/],
 		[['evaluate', '--audio', 'a'], /--split/],

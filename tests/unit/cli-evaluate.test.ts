@@ -269,7 +269,8 @@ describe('the default model on the audio, next to the popularity baseline', () =
 
 	it('scoring the `tag` export of the same folder gives the same numbers', async () => {
 		const exported = join(work, 'tagged.json');
-		const tagged = await runBin(['tag', audio, '--out', exported]);
+		// evaluate runs the upstream scheme; the export must be scored on the same one.
+		const tagged = await runBin(['tag', audio, '--scheme', 'upstream', '--out', exported]);
 		expect(tagged.code).toBe(0);
 		const run = await runBin([
 			'evaluate',

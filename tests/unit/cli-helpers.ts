@@ -1,5 +1,5 @@
 /** Shared by the CLI tests: running `node bin/music-tagger.js` and capturing in-process runs. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,15 @@ export interface CliRun {
 	stderr: string;
 }
 
-/** Spawns the installed entry point exactly as `npx music-tagger …` would, from `cwd`. */
-export function runBin(args: string[], cwd = repoRoot): Promise<CliRun> {
+/**
+ * Spawns the installed entry point exactly as `npx music-tagger …` would, from `cwd`; `watch` sees the child
+ * process as it runs (e.g. to time its output or sample its memory).
+ */
+export function runBin(
+	args: string[],
+	cwd = repoRoot,
+	watch?: (child: ChildProcess) => void
+): Promise<CliRun> {
 	if (!existsSync(compiledCli))
 		return Promise.reject(
 			new Error(
@@ -29,6 +36,7 @@ export function runBin(args: string[], cwd = repoRoot): Promise<CliRun> {
 			cwd,
 			env: { ...process.env, FORCE_COLOR: '0' }
 		});
+		watch?.(child);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));

@@ -22,6 +22,7 @@ import { runTag } from '../../src/cli/tag';
 import type { ModelCard } from '../../src/lib/card/types';
 import { clipFile, readModelReference } from './helpers/fixtures';
 import { captureIO, repoRoot, runBin } from './cli-helpers';
+import { tagLabel } from '../../src/lib/card/labels';
 import { int8TieFor, topKAgrees, topTagNames } from '../shared/top-k';
 
 const clips = ['wesnoth-battle-epic', 'lincity-pronobozo-lincity', 'mtat-joram-solipsism'];
@@ -66,7 +67,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the fixture clips', () => {
 	it('default model (mtg-moodtheme-vggish, int8), in process: |Δp| ≤ 0.02, the reference top 5 up to near-ties', async () => {
 		const io = captureIO();
-		const run = await runTag(parseCommand(['tag', ...clips.map(clipAudio)]) as TagCommand, io);
+		const run = await runTag(
+			parseCommand(['tag', ...clips.map(clipAudio), '--scheme', 'upstream']) as TagCommand,
+			io
+		);
 		expect(run.exitCode).toBe(0);
 		expect(run.failures).toEqual([]);
 		const data = JSON.parse(io.out());
@@ -91,6 +95,8 @@ describe('the fixture clips', () => {
 			'--variant',
 			'fp32',
 			'--chunks',
+			'--scheme',
+			'upstream',
 			'--out',
 			out
 		]);
@@ -116,16 +122,51 @@ describe('the fixture clips', () => {
 	});
 
 	it('--format csv: one row per track × model × tag', async () => {
-		const run = await runBin(['tag', clipAudio(clips[0]), '--format', 'csv']);
+		const run = await runBin(['tag', clipAudio(clips[0]), '--format', 'csv', '--scheme', 'upstream']);
 		expect(run.code).toBe(0);
 		const lines = run.stdout.trimEnd().split(/\r?\n/);
-		expect(lines[0]).toBe('file,duration,model,variant,tag,probability');
+		expect(lines[0]).toBe('file,duration,model,variant,scheme,tag,probability,applies');
 		expect(lines).toHaveLength(1 + card('mtg-moodtheme-vggish').tags.length);
+		// action: p ≈ 0.134 over its published threshold 0.092 on this orchestral battle clip.
 		expect(lines[1]).toMatch(
 			new RegExp(
-				`^${clipAudio(clips[0])},30\\.19\\d*,mtg-moodtheme-vggish,int8,mood/theme---action,0\\.1\\d{5}$`
+				`^${clipAudio(clips[0])},30\\.19\\d*,mtg-moodtheme-vggish,int8,upstream,mood/theme---action,0\\.1\\d{5},1$`
 			)
 		);
+	});
+
+	it('default scheme whole: a sota model gives the reference mean of the back-to-back windows; --format csv-wide', async () => {
+		const out = join(work, 'whole.json');
+		const run = await runBin(['tag', ...clips.map(clipAudio), '--model', 'mtat-musicnn', '--out', out]);
+		expect(run.code).toBe(0);
+		const data = JSON.parse(readFileSync(out, 'utf8'));
+		const model = card('mtat-musicnn');
+		data.tracks.forEach((track: { results: (ExportedResult & { scheme: string })[] }, i: number) => {
+			const [result] = track.results;
+			expect(result.scheme).toBe('whole');
+			const ref = readModelReference(clips[i], 'mtat-musicnn');
+			const ours = model.tags.map((t) => result.tags[t]);
+			expect(Math.max(...ours.map((p, t) => Math.abs(p - ref.alt_chunking!.mean[t])))).toBeLessThanOrEqual(
+				0.02
+			);
+		});
+		const wide = await runBin(['tag', clipAudio(clips[1]), '--format', 'csv-wide']);
+		expect(wide.code).toBe(0);
+		const [header, row] = wide.stdout.trimEnd().split(/\r?\n/);
+		const labels = card('mtg-moodtheme-vggish').tags.map((t) => tagLabel(t).label);
+		expect(header).toBe(
+			['file', 'title', 'artist', 'album', 'duration', 'scheme', 'moods', 'tags', ...labels].join(',')
+		);
+		const cells = row.split(',');
+		expect(cells[0]).toBe(clipAudio(clips[1]));
+		expect(cells[5]).toBe('whole');
+		expect(
+			cells
+				.slice(8)
+				.map(Number)
+				.every((p) => p >= 0 && p <= 1)
+		).toBe(true);
+		expect(cells).toHaveLength(8 + labels.length);
 	});
 });
 
@@ -153,7 +194,10 @@ describe('bad files', () => {
 	it('a folder with broken files: every good file tagged, the bad ones summarised, exit code 0', async () => {
 		const io = captureIO();
 		const out = join(work, 'mixed.json');
-		const run = await runTag(parseCommand(['tag', good, '--out', out]) as TagCommand, io);
+		const run = await runTag(
+			parseCommand(['tag', good, '--scheme', 'upstream', '--out', out]) as TagCommand,
+			io
+		);
 		expect(run.exitCode).toBe(0);
 		expect(run.tracks.map((t) => t.file)).toEqual([
 			join(good, 'album', 'wesnoth.ogg'),

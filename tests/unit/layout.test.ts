@@ -21,6 +21,7 @@ const flow = [
 	'src/lib/node',
 	'src/lib/worker',
 	'src/lib/library',
+	'src/lib/file-tags',
 	'src/lib/eval',
 	'src/lib/browser',
 	'src/lib/app',

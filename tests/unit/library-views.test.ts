@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { withResults } from '../../src/lib/library/merge';
 import { downsampleMel } from '../../src/lib/features/display-mel';
-import { timeEdges } from '../../src/lib/ui/heatmap';
+import { timeEdges, timeTicks } from '../../src/lib/ui/heatmap';
+import { describeScheme } from '../../src/lib/ui/format';
+import { readModelIndex } from './helpers/models';
 import type { LibraryTrack } from '../../src/lib/library/types';
 import type { ModelResult } from '../../src/lib/pipeline/types';
 import { fixtureClips, readModelReference, readReferenceMel } from './helpers/fixtures';
@@ -73,5 +75,28 @@ describe('timeEdges', () => {
 	it('places taggram columns on the time axis, the last one ending at start + length', () => {
 		expect(timeEdges([0, 3, 6], 3, 12)).toEqual([0, 0.25, 0.5, 0.75]);
 		expect(timeEdges([0], 29.1, 30)).toEqual([0, 29.1 / 30]);
+	});
+});
+
+describe('the taggram time axis and the scheme line', () => {
+	it('ticks at round seconds or minutes across the track, at most 6 intervals', () => {
+		expect(timeTicks(30)).toEqual([0, 5, 10, 15, 20, 25, 30].map((t) => ({ at: t / 30, label: `${t} s` })));
+		expect(timeTicks(29 * 60).map((t) => t.label)).toEqual([
+			'0:00',
+			'5:00',
+			'10:00',
+			'15:00',
+			'20:00',
+			'25:00'
+		]);
+		expect(timeTicks(95).map((t) => t.label)).toEqual(['0:00', '0:30', '1:00', '1:30']);
+		expect(timeTicks(0)).toEqual([]);
+	});
+	it('names the scheme of a result from its card', () => {
+		const mtg = readModelIndex().models.find((m) => m.chunking.track.scheme === 'centre')!;
+		expect(describeScheme(mtg, { scheme: 'whole', chunkStarts: [0, 29.1] })).toBe(
+			'whole track: mean of 2 back-to-back 29.1 s windows'
+		);
+		expect(describeScheme(mtg, { chunkStarts: [0.5] })).toBe('upstream scheme: the centred 29.1 s segment');
 	});
 });

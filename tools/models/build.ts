@@ -26,10 +26,11 @@ import { ConversionError } from '../../src/lib/convert/weights';
 import { TEMPORARY_NAME, writeAtomic, writeAtomicAll } from '../../src/lib/node/write-atomic';
 import { recordParity } from './parity';
 import { moodGroupsFor, type MoodGroupsSource } from './mood-groups';
+import type { ModelDecisions } from './decisions';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
-/** The zoo's source data (zoo.json, frontends.json, tags/, mood-groups.json). */
+/** The zoo's source data (zoo.json, frontends.json, tags/, mood-groups.json, decisions/). */
 const zooData = join(repoRoot, 'models');
 const converterDir = join(repoRoot, 'src', 'lib', 'convert');
 
@@ -216,7 +217,17 @@ async function buildOne(
 	const moodGroups = entry.moodGroups
 		? moodGroupsFor(tags, await readJson<MoodGroupsSource>(join(zooData, 'mood-groups.json')))
 		: undefined;
-	const stamp = sha256(JSON.stringify({ converter, entry, tags, frontendSource, moodGroups }));
+	const decisionsPath = join(zooData, 'decisions', `${entry.id}.json`);
+	if (!existsSync(decisionsPath))
+		throw new ConversionError(
+			entry.id,
+			undefined,
+			`${decisionsPath} is missing (tsx tools/models/decisions.ts writes it)`
+		);
+	const { decision, priors } = await readJson<ModelDecisions>(decisionsPath);
+	const stamp = sha256(
+		JSON.stringify({ converter, entry, tags, frontendSource, moodGroups, decision, priors })
+	);
 	const dir = join(options.outDir, entry.id);
 	await removeStaleTemporaries(dir);
 	if (!options.force) {
@@ -261,6 +272,8 @@ async function buildOne(
 		tagList: entry.tags,
 		...(moodGroups ? { moodGroups } : {}),
 		...(entry.default ? { default: true } : {}),
+		decision,
+		...(priors ? { priors } : {}),
 		...cardFrontend(frontendSource),
 		chunking: entry.chunking,
 		provenance: {

@@ -27,8 +27,9 @@ import {
 	usageByModel
 } from '$lib/model-files/cache';
 import type { DownloadProgress } from '$lib/model-files/fetch-progress';
-import { deleteTrack, listTracks, loadAudio, saveAudio, saveTrack } from '$lib/library/store';
-import { buildCsvExport, buildJsonExport, type ExportTrack } from '$lib/library/export';
+import { deleteTrack, listTracks, loadAudio, rememberAudio, saveAudio, saveTrack } from '$lib/library/store';
+import { readKeepAudio, saveKeepAudio } from './keep-audio';
+import { buildCsvExport, buildJsonExport, buildWideCsvExport, type ExportTrack } from '$lib/library/export';
 import { emptyFilter, filterTracks, type LibraryFilter } from '$lib/library/filter';
 import { withResults } from '$lib/library/merge';
 import { decodeBlobInBrowser } from '$lib/audio/decode-browser';
@@ -37,9 +38,11 @@ import { listNames, savePending, takePending, unknownFiles } from './pending';
 import { isCancellation, runTrack, type QueueStage, type RunDeps, type RunEvents } from './run-track';
 import type { InputFile } from '$lib/browser/input-files';
 import { readBackendChoice, saveBackendChoice, type BackendChoice } from './backend-choice';
-import { modelsUrl, ortUrl } from '$lib/browser/site-urls';
+import { modelsUrl, ortUrl, trackSchemeOfPage } from '$lib/browser/site-urls';
+import type { TrackScheme } from '$lib/predictions/chunks';
 import { readTags } from '$lib/browser/read-tags';
-import { saveTextFile } from '$lib/browser/download';
+import { saveBlobFile, saveTextFile } from '$lib/browser/download';
+import { buildM3u8, commonFolder, moodPlaylists, playlistFileName } from '$lib/library/playlist';
 import { version } from '../../../package.json';
 import { describeError } from '$lib/shared/errors';
 
@@ -57,6 +60,8 @@ export interface QueueItem {
 	trackId?: string;
 	/** Models to run; default: the models selected when the item starts. */
 	models?: string[];
+	/** When its run started (ms since the epoch): the overall progress's clock (progress.ts). */
+	startedAt?: number;
 }
 
 export interface Notice {
@@ -96,6 +101,8 @@ export class TaggerState {
 	startError = $state<string | undefined>();
 	selectedModels = $state<string[]>([]);
 	variant = $state<Variant>('int8');
+	/** How results turn chunks into the track score: 'whole', or 'upstream' with `?scheme=upstream` in the URL. */
+	scheme = $state<TrackScheme>('whole');
 	backendChoice = $state<BackendChoice>('auto');
 	backend = $state.raw<BackendInfo | undefined>();
 	queue = $state<QueueItem[]>([]);
@@ -104,6 +111,8 @@ export class TaggerState {
 	usage = $state.raw<Record<string, number>>({});
 	cached = $state.raw<Record<string, string[]>>({});
 	persisted = $state(false);
+	/** Keep audio copies for playback after a reload (keep-audio.ts; off by default). */
+	keepAudio = $state(readKeepAudio());
 	storage = $state.raw<{ usage: number; quota: number } | undefined>();
 	notices = $state<Notice[]>([]);
 	filter = $state<LibraryFilter>({ ...emptyFilter });
@@ -116,6 +125,8 @@ export class TaggerState {
 	/** The zoo's tag lists a user model can take. */
 	tagListChoices = $derived(zooTagLists(this.zooIndex?.models ?? []));
 	tagLists = $derived(Object.fromEntries((this.index?.models ?? []).map((m) => [m.id, m.tags])));
+	/** The cards on offer by id (decisions, labels, exports). */
+	cards = $derived(Object.fromEntries((this.index?.models ?? []).map((m) => [m.id, m])));
 	visibleTracks = $derived(filterTracks(this.tracks, this.filter, this.tagLists));
 	selectedTrack = $derived(this.tracks.find((t) => t.id === this.selectedTrackId));
 	busy = $derived(this.queue.some((item) => !finished.includes(item.stage)));
@@ -139,6 +150,11 @@ export class TaggerState {
 				`A reload interrupted ${interrupted.length} file(s) before they were tagged: drop them again (${listNames(interrupted)}). Finished results are kept.`
 			);
 		this.backendChoice = readBackendChoice();
+		try {
+			this.scheme = trackSchemeOfPage();
+		} catch (error) {
+			this.notify('warning', `${(error as Error).message}: results use the whole-track scheme.`);
+		}
 		[this.tracks, this.userModels] = await Promise.all([
 			listTracks().catch(() => []),
 			listUserModels().catch(() => [])
@@ -156,7 +172,11 @@ export class TaggerState {
 		this.#client?.terminate();
 		this.#client = undefined;
 		try {
-			this.#client = await startTaggerWorker({ wasmPaths: ortUrl(), backend: this.backendChoice });
+			this.#client = await startTaggerWorker({
+				wasmPaths: ortUrl(),
+				backend: this.backendChoice,
+				scheme: this.scheme
+			});
 			this.backend = { ...this.#client.info };
 		} catch (error) {
 			this.startError = `The inference worker could not start: ${(error as Error).message}`;
@@ -221,7 +241,10 @@ export class TaggerState {
 		const track = this.tracks.find((t) => t.id === trackId);
 		const blob = await loadAudio(trackId);
 		if (!track || !blob)
-			return this.notify('error', 'The audio of this track is no longer stored; drop the file again.');
+			return this.notify(
+				'error',
+				'The audio of this track is not kept after a reload (see "Keep a copy" under Stored models); drop the file again.'
+			);
 		const id = crypto.randomUUID();
 		this.#jobs.add(id, blob);
 		this.queue.push({
@@ -293,6 +316,7 @@ export class TaggerState {
 			return;
 		}
 		const signal = this.#jobs.start(item.id);
+		item.startedAt = Date.now();
 		try {
 			if (!this.#client || this.#client.crashed) await this.#startWorker();
 			const events = this.#eventsFor(item, signal);
@@ -346,6 +370,7 @@ export class TaggerState {
 		const track: LibraryTrack = existing
 			? withResults(existing, output.results, output.mels)
 			: { id: item.id, file: item.path, bytes: item.bytes, addedAt: Date.now(), ...output };
+		if (!existing) rememberAudio(track.id, blob);
 		try {
 			const dropped = await saveTrack(track);
 			if (dropped > 0)
@@ -353,7 +378,7 @@ export class TaggerState {
 					'info',
 					`Storage was full: ${dropped} playback cop${dropped === 1 ? 'y was' : 'ies were'} removed to keep the results.`
 				);
-			if (!existing && !(await saveAudio(track.id, blob)))
+			if (!existing && this.keepAudio && !(await saveAudio(track.id, blob)))
 				this.notify('warning', `No room to keep the audio of ${item.path} for playback.`);
 		} catch (error) {
 			this.notify(
@@ -363,6 +388,11 @@ export class TaggerState {
 		}
 		this.tracks = [track, ...this.tracks.filter((t) => t.id !== track.id)];
 		this.selectedTrackId ??= track.id;
+	}
+
+	setKeepAudio(keep: boolean): void {
+		this.keepAudio = keep;
+		saveKeepAudio(keep);
 	}
 
 	async removeTrack(id: string): Promise<void> {
@@ -441,17 +471,48 @@ export class TaggerState {
 		return this.visibleTracks.map((t) => ({
 			file: t.file,
 			duration: t.meta.duration,
-			results: t.results.filter((r) => this.tagLists[r.model])
+			title: t.meta.title,
+			artist: t.meta.artist,
+			album: t.meta.album,
+			results: t.results.filter((r) => this.cards[r.model])
 		}));
 	}
 
 	exportJson(): void {
-		const json = buildJsonExport(this.#exportTracks(), this.tagLists, version);
+		const json = buildJsonExport(this.#exportTracks(), this.cards, version);
 		saveTextFile('music-tagger.json', JSON.stringify(json, null, '\t'), 'application/json');
 	}
 
-	exportCsv(): void {
-		saveTextFile('music-tagger.csv', buildCsvExport(this.#exportTracks(), this.tagLists), 'text/csv');
+	/** Long (one row per tag) or wide (one row per track) CSV. */
+	exportCsv(layout: 'long' | 'wide' = 'long'): void {
+		const tracks = this.#exportTracks();
+		if (layout === 'wide')
+			saveTextFile('music-tagger-wide.csv', buildWideCsvExport(tracks, this.cards), 'text/csv');
+		else saveTextFile('music-tagger.csv', buildCsvExport(tracks, this.cards), 'text/csv');
+	}
+
+	/** The folder playlists are written for (the dropped music folder): their paths are relative to it. */
+	get playlistFolder(): string {
+		return commonFolder(this.visibleTracks.map((t) => t.file));
+	}
+
+	/** The tracks shown (the library filtered) as one M3U8 playlist, named after the filter. */
+	exportPlaylist(): void {
+		const name = this.filter.label || this.filter.text.trim() || 'Music Tagger library';
+		const text = buildM3u8(name, this.#exportTracks(), this.playlistFolder);
+		saveTextFile(playlistFileName(name), text, 'audio/x-mpegurl');
+	}
+
+	/** One M3U8 per decided mood of the tracks shown, in one zip. */
+	async exportMoodPlaylists(): Promise<void> {
+		const folder = this.playlistFolder;
+		const playlists = moodPlaylists(this.#exportTracks(), this.cards);
+		if (playlists.length === 0) return this.notify('info', 'No mood applies to the tracks shown.');
+		const { strToU8, zipSync } = await import('fflate');
+		const files = Object.fromEntries(
+			playlists.map((p) => [playlistFileName(p.name), strToU8(buildM3u8(p.name, p.tracks, folder))])
+		);
+		saveBlobFile('music-tagger-playlists.zip', new Blob([zipSync(files)], { type: 'application/zip' }));
 	}
 }
 

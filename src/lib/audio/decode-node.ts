@@ -28,6 +28,17 @@ async function headerFrames(path: string, name: string): Promise<number | undefi
 	return frames > 0 ? Math.ceil(frames * 1.001) + 4096 : undefined;
 }
 
+/**
+ * Node Buffers as plain Uint8Arrays: Buffer#slice is a view, not a copy, so a decoder that slices to get an
+ * aligned copy (@audio/decode-wav, for float WAVs whose data chunk starts at an odd offset, as after ffmpeg's
+ * LIST chunk) would still get a misaligned view and fail.
+ */
+const plain = (bytes: Uint8Array) => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+
+async function* plainChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+	for await (const chunk of chunks) yield plain(chunk);
+}
+
 export async function decodeFileNode(
 	path: string,
 	options: { signal?: AbortSignal } = {}
@@ -39,7 +50,7 @@ export async function decodeFileNode(
 	const expectedFrames = await headerFrames(path, name);
 	const stream = createReadStream(path, { highWaterMark: 1 << 20 });
 	try {
-		return await decodeStream(stream as AsyncIterable<Uint8Array>, {
+		return await decodeStream(plainChunks(stream as AsyncIterable<Uint8Array>), {
 			name,
 			signal: options.signal,
 			expectedFrames
@@ -51,5 +62,5 @@ export async function decodeFileNode(
 
 export function decodeBytesNode(bytes: Uint8Array, name = 'This file'): Promise<DecodedAudio> {
 	if (bytes.length === 0) return Promise.reject(new AudioInputError('empty', `${name} is empty (0 bytes).`));
-	return decodeStream(sliceBytes(bytes), { name });
+	return decodeStream(sliceBytes(plain(bytes)), { name });
 }

@@ -7,6 +7,7 @@
  * does not depend on and so breaks bundlers), and lazily: a bundle only loads the codec a file needs.
  */
 import audioType from 'audio-type';
+import { undecodableMessage } from './formats';
 import { AudioInputError, audioLimits, checkDecodedAudio, type DecodedAudio } from './types';
 
 interface DecodedBlock {
@@ -20,14 +21,29 @@ interface ChunkDecoder {
 	free?(): void;
 }
 
-/** audio-type format name → codec loader. m4a/AAC, WMA etc. are left to the browser's own decoder. */
-const codecs: Record<string, () => Promise<{ decoder(): ChunkDecoder | Promise<ChunkDecoder> }>> = {
-	mp3: () => import('@audio/decode-mp3'),
-	oga: () => import('@audio/decode-vorbis'),
-	opus: () => import('@audio/decode-opus'),
-	flac: () => import('@audio/decode-flac'),
-	wav: () => import('@audio/decode-wav'),
-	aiff: () => import('@audio/decode-aiff')
+type CodecLoader = () => Promise<(name: string) => ChunkDecoder | Promise<ChunkDecoder>>;
+/** An @audio/decode-* codec: its decoder() takes no name. */
+const plain =
+	(load: () => Promise<{ decoder(): ChunkDecoder | Promise<ChunkDecoder> }>): CodecLoader =>
+	async () => {
+		const { decoder } = await load();
+		return () => decoder();
+	};
+const mp4: CodecLoader = async () => (await import('./decode-mp4')).decoder;
+
+/**
+ * audio-type format name → codec loader. m4a is any MP4 (ftyp box): AAC or ALAC is decoded, another codec
+ * is refused by name (decode-mp4.ts); aac is a raw ADTS stream. WMA etc. get undecodableMessage().
+ */
+const codecs: Record<string, CodecLoader> = {
+	mp3: plain(() => import('@audio/decode-mp3')),
+	oga: plain(() => import('@audio/decode-vorbis')),
+	opus: plain(() => import('@audio/decode-opus')),
+	flac: plain(() => import('@audio/decode-flac')),
+	wav: plain(() => import('@audio/decode-wav')),
+	aiff: plain(() => import('@audio/decode-aiff')),
+	m4a: mp4,
+	aac: mp4
 };
 
 /** Bytes needed to recognise a format (a leading ID3v2 tag is resolved by audio-type itself). */
@@ -72,6 +88,8 @@ class MonoAccumulator {
 		}
 		this.length += frames;
 	}
+	/** The frames so far, not copied. */
+	view = (): Float32Array => this.data.subarray(0, this.length);
 	take(): Float32Array {
 		// Trim only when the slack is worth a copy; a subarray keeps the caller's view exact either way.
 		return this.data.length - this.length > this.length / 50
@@ -89,8 +107,7 @@ export function sniffFormat(head: Uint8Array, name = 'This file'): Format {
 			'unsupported',
 			`${name} is not audio we can decode (unrecognised content${looksLikeText(head) ? ': it looks like text' : ''}).`
 		);
-	if (!(type in codecs))
-		throw new AudioInputError('unsupported', `${name} is not audio we can decode here (${type}).`);
+	if (!(type in codecs)) throw new AudioInputError('unsupported', undecodableMessage(type, name));
 	return type;
 }
 
@@ -109,7 +126,16 @@ function looksLikeText(head: Uint8Array): boolean {
  */
 export async function decodeStream(
 	chunks: AsyncIterable<Uint8Array>,
-	options: { name?: string; expectedFrames?: number; signal?: AbortSignal } = {}
+	options: {
+		name?: string;
+		expectedFrames?: number;
+		signal?: AbortSignal;
+		/**
+		 * Receives each decoded block's mono down-mix (valid only during the call) instead of the accumulator:
+		 * the returned `mono` is then empty, so a consumer (e.g. a streaming resampler) bounds the memory.
+		 */
+		onBlock?: (mono: Float32Array, sampleRate: number) => void;
+	} = {}
 ): Promise<DecodedAudio> {
 	const name = options.name ?? 'This file';
 	const iterator = chunks[Symbol.asyncIterator]();
@@ -135,7 +161,8 @@ export async function decodeStream(
 		for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
 	}
 
-	const mono = new MonoAccumulator(options.expectedFrames);
+	const mono = new MonoAccumulator(options.onBlock ? 0 : options.expectedFrames);
+	let streamed = 0; // frames handed to onBlock
 	let sampleRate = 0;
 	let channels = 0;
 	// The MP3 decoder upmixes mono to two identical channels; count such a stream as mono until they differ.
@@ -156,11 +183,17 @@ export async function decodeStream(
 		if (dualMono && data.length === 2) dualMono = data[0].every((v, i) => v === data[1][i]);
 		channels = Math.max(channels, data.length === 2 && dualMono ? 1 : data.length);
 		mono.appendMix(data);
-		if (mono.length > audioLimits.maxDurationS * sampleRate) checkDecodedAudio(sampleRate, mono.length, name);
+		if (options.onBlock) {
+			options.onBlock(mono.view(), sampleRate);
+			streamed += mono.length;
+			mono.length = 0;
+		}
+		if (streamed + mono.length > audioLimits.maxDurationS * sampleRate)
+			checkDecodedAudio(sampleRate, streamed + mono.length, name);
 	};
 	let codec: ChunkDecoder | undefined;
 	try {
-		codec = await (await codecs[format]()).decoder();
+		codec = await (await codecs[format]())(name);
 		for await (const chunk of replay()) append(await codec.decode(chunk));
 		if (codec.flush) append(await codec.flush());
 	} catch (error) {
@@ -175,9 +208,9 @@ export async function decodeStream(
 	} finally {
 		codec?.free?.();
 	}
-	if (mono.length === 0 || !sampleRate)
+	if (streamed + mono.length === 0 || !sampleRate)
 		throw new AudioInputError('corrupt', `${name} could not be decoded: it contains no audio frames.`);
-	checkDecodedAudio(sampleRate, mono.length, name);
+	checkDecodedAudio(sampleRate, streamed + mono.length, name);
 	return { sampleRate, channels, mono: mono.take() };
 }
 

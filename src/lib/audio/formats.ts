@@ -45,3 +45,40 @@ export function formatDuration(seconds: number): string {
 	const s = String(Math.floor(seconds % 60)).padStart(2, '0');
 	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/**
+ * What to call the formats the content sniffer (audio-type) recognises but no decoder here reads, in the
+ * message that refuses them. Recorded-audio formats get advice to convert; the rest are not recordings.
+ */
+const undecodableFormats: Record<string, string> = {
+	wma: 'WMA audio (Windows Media)',
+	caf: 'CAF audio (Apple Core Audio Format)',
+	tta: 'TTA audio (True Audio)',
+	wv: 'WavPack audio',
+	mpc: 'Musepack audio',
+	ape: "Monkey's Audio (APE)",
+	dsf: 'DSD audio (DSF)',
+	dff: 'DSD audio (DFF)',
+	amr: 'AMR speech audio',
+	ac3: 'AC-3 (Dolby Digital) audio',
+	eac3: 'E-AC-3 (Dolby Digital Plus) audio',
+	dts: 'DTS audio',
+	qoa: 'QOA audio',
+	mkv: 'a Matroska (MKV) file',
+	webm: 'a WebM file',
+	avi: 'an AVI file'
+};
+const notRecordings: Record<string, string> = {
+	mid: 'a MIDI file (notes, not recorded audio)',
+	it: 'a tracker module (Impulse Tracker), not recorded audio',
+	s3m: 'a tracker module (Scream Tracker), not recorded audio',
+	xm: 'a tracker module (FastTracker), not recorded audio',
+	mod: 'a tracker module (MOD), not recorded audio'
+};
+
+/** The message for a recognised format we cannot decode (`type`: audio-type's name for it). */
+export function undecodableMessage(type: string, name: string): string {
+	if (type in notRecordings) return `${name} is ${notRecordings[type]}, so there is nothing to tag.`;
+	const what = undecodableFormats[type] ?? `${type.toUpperCase()} audio`;
+	return `${name} is ${what}, which we cannot decode; convert it to FLAC, MP3, Ogg or AAC (M4A) first.`;
+}

@@ -79,6 +79,7 @@ export interface Chunking {
 	 * - upstream-eval: sota training/eval.py: hop = floor((N - L) / nChunks), chunk i starts at i*hop, track = mean.
 	 * - centre: MTG melspectrograms.py: one segment starting at floor((N - L) / 2); track = that segment's output.
 	 * Tracks shorter than L are zero-padded at the end to L (documented deviation: upstream would fail).
+	 * This is the model's upstream scheme; the app's default track score is 'whole' (predictions/chunks.ts).
 	 */
 	track: { scheme: 'upstream-eval'; nChunks: number } | { scheme: 'centre' };
 	/** What the taggram shows: the track chunks themselves, or consecutive non-overlapping windows. */
@@ -98,6 +99,32 @@ export interface MoodGroup {
 	members: string[];
 	/** Seed members the model does not output (ignored in the score). */
 	missingFromModel: string[];
+}
+
+/** Where a fact in the card comes from: a source file (as published upstream), its sha256 and how it was read. */
+export interface FactSource {
+	/** Repository and path of the upstream file, e.g. "MTG/mtg-jamendo-dataset@1b4fa8c data/splits/split-0/…". */
+	file: string;
+	sha256: string;
+	/** How the numbers were taken or counted from it. */
+	method: string;
+}
+
+/**
+ * When a tag applies (README, "Decisions"). Thresholds: the tag applies when its probability reaches its
+ * published threshold (card order). Top-k: the k most probable tags that reach `floor`: our rule, stated as
+ * such, for models whose upstream publishes no thresholds.
+ */
+export type DecisionRule =
+	| { rule: 'thresholds'; thresholds: number[]; source: FactSource }
+	| { rule: 'top-k'; k: number; floor: number; note: string };
+
+/** Each tag's share of the tracks of the training split that carry it (card order). */
+export interface TagPriors {
+	priors: number[];
+	/** Tracks in the split. */
+	tracks: number;
+	source: FactSource;
 }
 
 export interface PublishedMetric {
@@ -131,6 +158,10 @@ export interface ModelCard {
 	 */
 	moodGroups?: MoodGroup[];
 	default?: boolean;
+	/** When a tag (and a mood group: when any of its members) applies. */
+	decision: DecisionRule;
+	/** Training priors (MTG-Jamendo models): p / prior says how much more likely than usual a tag is. */
+	priors?: TagPriors;
 	frontend: FrontendSpec;
 	chunking: Chunking;
 	/**

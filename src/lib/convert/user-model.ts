@@ -2,11 +2,12 @@
  * "Bring your own model": a best_model.pth trained with the upstream code (any architecture the converter
  * knows, recognised from its state_dict) plus a tag list → a packaged model (ONNX fp32 + int8, front-end
  * tables, card) in the zoo's layout. Pure and environment-free: the browser runs it in a worker, the CLI in
- * Node. The front-end parameters, chunking scheme and mood groups come from the zoo card of the same family,
+ * Node. The front-end parameters, chunking scheme, mood groups, decision rule and priors come from the zoo card of the same family,
  * so they are stated once (models/frontends.json, models/zoo.json) and never copied here.
  */
 import type { Chunking, FrontendSpec, ModelCard } from '$lib/card/types';
 import { sha256Hex } from '$lib/model-files/verify';
+import { topKRule } from '$lib/predictions/decide';
 import { architectureDef, detectArchitecture, type ArchitectureDef } from './architectures';
 import { convertStateDict, readCheckpoint, type ConversionSpec } from './convert';
 import { packageModel, type CardDraft, type ModelPackage } from './package';
@@ -88,7 +89,11 @@ export async function convertUserCheckpoint(
 			: { id, architecture: def.id, input: 'mel', nMels: bands, frames: chunking.frames, nTags: tags.length };
 	const result = convertStateDict(stateDict, spec, { checkpointSha256: sha256 });
 	const convertMs = Math.round(performance.now() - started);
-	const moodTemplate = request.zoo.find((c) => c.moodGroups && c.tags.join('\n') === tags.join('\n'));
+	const sameTags = request.zoo.filter((c) => c.tags.join('\n') === tags.join('\n'));
+	const moodTemplate = sameTags.find((c) => c.moodGroups);
+	// The family's rule (same architecture, same tags), else the documented top-k rule; priors are the dataset's.
+	const decision = sameTags.find((c) => c.architecture === def.id)?.decision ?? topKRule;
+	const priors = sameTags.find((c) => c.priors)?.priors;
 	const draft: CardDraft = {
 		schema: 1,
 		id,
@@ -99,6 +104,8 @@ export async function convertUserCheckpoint(
 		tags,
 		tagList: request.tagList,
 		...(moodTemplate?.moodGroups ? { moodGroups: moodTemplate.moodGroups } : {}),
+		decision,
+		...(priors ? { priors } : {}),
 		frontend,
 		chunking,
 		provenance: {

@@ -7,7 +7,7 @@ import type { ModelCard, Variant } from '$lib/card/types';
 import type { DecodedAudio } from '$lib/audio/types';
 import { createMelExtractor } from '$lib/features/mel';
 import { createTaggerSession, type Backend, type SessionOptions } from '$lib/model/session';
-import { tagTrack, type TagOptions } from './tag-track';
+import { tagModelRate, tagTrack, type ModelRateTrack, type TagOptions } from './tag-track';
 import type { ModelResult } from './types';
 
 /** A model's files as bytes: the ONNX model and, for torchaudio front ends, the window + filterbank tables. */
@@ -22,6 +22,8 @@ export interface Tagger {
 	/** The backend actually in use (WebGPU falls back to WASM when it cannot run the model). */
 	readonly backend: Backend;
 	tag(audio: DecodedAudio, options?: Omit<TagOptions, 'variant'>): Promise<ModelResult>;
+	/** `tag` for a track already at the card's front-end rate (resampled while decoding). */
+	tagModelRate(track: ModelRateTrack, options?: Omit<TagOptions, 'variant'>): Promise<ModelResult>;
 	release(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export async function openTagger(
 		variant,
 		backend: session.backend,
 		tag: (audio, tagOptions = {}) => tagTrack(audio, card, session, mel, { ...tagOptions, variant }),
+		tagModelRate: (track, tagOptions = {}) =>
+			tagModelRate(track, card, session, mel, { ...tagOptions, variant }),
 		release: () => session.release()
 	};
 }

@@ -8,7 +8,7 @@ import { isNearSilent, type DecodedAudio } from '$lib/audio/types';
 import { resampledLength, resampleForFrontend, resampleRangeForFrontend } from '$lib/audio/resample';
 import type { MelExtractor } from '$lib/features/mel';
 import type { TaggerSession } from '$lib/model/session';
-import { taggramChunkStarts, trackChunkStarts } from '$lib/predictions/chunks';
+import { scoreChunkStarts, taggramChunkStarts, type TrackScheme } from '$lib/predictions/chunks';
 import { meanOfChunks, moodGroupScores } from '$lib/predictions/aggregate';
 import type { ModelResult, Progress } from './types';
 
@@ -16,11 +16,13 @@ export interface TagOptions {
 	variant: Variant;
 	onProgress?: (progress: Progress) => void;
 	signal?: AbortSignal;
+	/** How chunk outputs become the track score (predictions/chunks.ts; default 'whole'). */
+	scheme?: TrackScheme;
 	/** Chunks per ONNX run. */
 	batchSize?: number;
 	/**
 	 * Compute the taggram's own windows (default true). With false the taggram shows the track chunks only, and
-	 * a model whose track scheme reads one segment (MTG: the centred 29.1 s) resamples just that segment:
+	 * a model whose upstream scheme reads one segment (MTG: the centred 29.1 s) resamples just that segment:
 	 * tags for a 3-minute track cost a sixth of the resampling.
 	 */
 	taggram?: boolean;
@@ -35,7 +37,7 @@ export interface TagOptions {
 function modelRateAudio(decoded: DecodedAudio, card: ModelCard, options: TagOptions) {
 	const { mono, sampleRate } = decoded;
 	const n = resampledLength(mono.length, sampleRate, card.frontend);
-	const starts = trackChunkStarts(card.chunking, n);
+	const starts = scoreChunkStarts(card.chunking, n, options.scheme ?? 'whole');
 	const from = Math.min(...starts);
 	const to = Math.min(n, Math.max(...starts) + card.chunking.chunkSamples);
 	const progress = (fraction: number) => options.onProgress?.({ stage: 'features', fraction });
@@ -85,6 +87,17 @@ async function outputsAt(
 	return outputs;
 }
 
+/**
+ * A track already at the model rate: samples [offset, offset + audio.length) of a `length`-sample signal
+ * (e.g. resampled while decoding, src/lib/audio/decode-resampled.ts), with the silence check of its source.
+ */
+export interface ModelRateTrack {
+	audio: Float32Array;
+	offset: number;
+	length: number;
+	silent: boolean;
+}
+
 export async function tagTrack(
 	decoded: DecodedAudio,
 	card: ModelCard,
@@ -92,15 +105,31 @@ export async function tagTrack(
 	mel: MelExtractor,
 	options: TagOptions
 ): Promise<ModelResult> {
-	const timings = { resample: 0, mel: 0, inference: 0 };
 	options.onProgress?.({ stage: 'features', fraction: 0 });
 	const t0 = performance.now();
-	const { audio, offset, length } = modelRateAudio(decoded, card, options);
-	timings.resample = performance.now() - t0;
+	const track = modelRateAudio(decoded, card, options);
+	const resampleMs = performance.now() - t0;
 	options.signal?.throwIfAborted();
+	const silent = isNearSilent(decoded.mono);
+	return tagModelRate({ ...track, silent }, card, session, mel, options, resampleMs);
+}
 
-	const trackStarts = trackChunkStarts(card.chunking, length);
-	const taggramStarts = options.taggram === false ? trackStarts : taggramChunkStarts(card.chunking, length);
+/** tagTrack after the resampling: chunks → mel → ONNX → aggregation (`resampleMs` goes into the timings). */
+export async function tagModelRate(
+	track: ModelRateTrack,
+	card: ModelCard,
+	session: TaggerSession,
+	mel: MelExtractor,
+	options: TagOptions,
+	resampleMs = 0
+): Promise<ModelResult> {
+	const timings = { resample: resampleMs, mel: 0, inference: 0 };
+	const { audio, offset, length } = track;
+
+	const scheme = options.scheme ?? 'whole';
+	const trackStarts = scoreChunkStarts(card.chunking, length, scheme);
+	const taggramStarts =
+		options.taggram === false ? trackStarts : taggramChunkStarts(card.chunking, length, scheme);
 	// Identical starts (e.g. a track exactly one chunk long) are computed once.
 	const distinct = [...new Set([...trackStarts, ...taggramStarts])];
 	const inAudio = await outputsAt(
@@ -123,13 +152,14 @@ export async function tagTrack(
 	return {
 		model: card.id,
 		variant: options.variant,
+		scheme,
 		backend: session.backend,
 		probabilities,
 		chunks,
 		chunkStarts: trackStarts.map((s) => s / rate),
 		taggram: { starts: taggramStarts.map((s) => s / rate), outputs: taggramStarts.map(toArray) },
 		groups: moodGroupScores(card, probabilities),
-		...(isNearSilent(decoded.mono) ? { silent: true as const } : {}),
+		...(track.silent ? { silent: true as const } : {}),
 		timings
 	};
 }

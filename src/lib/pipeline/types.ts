@@ -1,5 +1,6 @@
 import type { Variant } from '$lib/card/types';
 import type { Backend } from '$lib/model/session';
+import type { TrackScheme } from '$lib/predictions/chunks';
 
 /** Where a track is in tagTrack (decoding happens before, in the caller). */
 export type PipelineStage = 'features' | 'inference' | 'done';
@@ -15,14 +16,19 @@ export interface ModelResult {
 	/** Model id (card.id). */
 	model: string;
 	variant: Variant;
+	/**
+	 * How the chunks became `probabilities` (predictions/chunks.ts). Absent in results stored before the field
+	 * existed: those used the card's upstream scheme (`schemeOf`).
+	 */
+	scheme?: TrackScheme;
 	backend: Backend;
 	/** Track-level probabilities, in card.tags order. */
 	probabilities: number[];
-	/** Outputs of the chunks of the card's track-level scheme, [chunk][tag]. */
+	/** Outputs of the chunks of the track scheme, [chunk][tag]. */
 	chunks: number[][];
 	/** Start of each chunk in seconds (at the model's sample rate). */
 	chunkStarts: number[];
-	/** Taggram columns: [column][tag], with their start times in seconds; equals chunks when card.chunking.taggram is 'track'. */
+	/** Taggram columns: [column][tag], with their start times in seconds; equals chunks under 'whole' (and 'track' taggrams). */
 	taggram: { starts: number[]; outputs: number[][] };
 	/** Mood group scores, when the card has mood groups. */
 	groups?: Record<string, number>;
@@ -41,3 +47,6 @@ export interface TrackMeta {
 	sampleRate: number;
 	channels: number;
 }
+
+/** The scheme that produced a result (results stored before `scheme` existed used the upstream one). */
+export const schemeOf = (result: Pick<ModelResult, 'scheme'>): TrackScheme => result.scheme ?? 'upstream';

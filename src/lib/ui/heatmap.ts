@@ -56,6 +56,29 @@ export function timeEdges(starts: number[], columnSeconds: number, duration: num
 	return edges;
 }
 
+/** A tick on the time axis: where (fraction of the width) and its label ("0:30", "1:00"). */
+export interface TimeTick {
+	at: number;
+	label: string;
+}
+
+const tickSteps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/** Round-second ticks over [0, duration] s, at most `max` intervals apart, labelled m:ss (seconds below a minute). */
+export function timeTicks(duration: number, max = 6): TimeTick[] {
+	if (!(duration > 0)) return [];
+	const step = tickSteps.find((s) => duration / s <= max) ?? Math.ceil(duration / max / 3600) * 3600;
+	const label = (t: number) =>
+		duration < 60 ? `${t} s` : `${Math.floor(t / 60)}:${String(Math.round(t % 60)).padStart(2, '0')}`;
+	const ticks: TimeTick[] = [];
+	for (let t = 0; t <= duration + 1e-9; t += step) ticks.push({ at: t / duration, label: label(t) });
+	return ticks;
+}
+
+/** The colour scale as a CSS gradient (the legend beside a heatmap), low to high. */
+export const rampGradient = () =>
+	`linear-gradient(to right, ${ramp.map(([r, g, b], i) => `rgb(${r} ${g} ${b}) ${(i / (ramp.length - 1)) * 100}%`).join(', ')})`;
+
 /** Mel in dB ([nMels][frames]) → 0..1 over [-100, max] dB, low frequencies at the bottom. */
 export function melGrid(data: Float32Array, nMels: number, frames: number): Grid {
 	let max = -Infinity;

@@ -7,6 +7,8 @@ import {
 	modelKey,
 	type AudioPayload,
 	type BackendInfo,
+	type FileProgress,
+	type FileTagResponse,
 	type TagResponse,
 	type TaggerWorkerApi,
 	type WorkerConfig
@@ -30,6 +32,17 @@ export interface TaggerClient {
 		audio: AudioPayload,
 		onProgress: (p: Progress) => void
 	): Promise<TagResponse>;
+	/**
+	 * Decodes `file` in the worker and tags it with every card (models already open, ensureModel): for long
+	 * files, in bounded memory (worker/tag-file.ts). Cancelled with `cancel(jobId)`.
+	 */
+	tagFile(
+		jobId: string,
+		cards: ModelCard[],
+		variant: Variant,
+		file: { blob: Blob; name: string; expectedFrames?: number },
+		onProgress: (p: FileProgress) => void
+	): Promise<FileTagResponse>;
 	cancel(jobId: string): Promise<void>;
 	terminate(): void;
 }
@@ -64,7 +77,10 @@ export async function startTaggerWorker(config: WorkerConfig): Promise<TaggerCli
 			const backend = await guarded(
 				remote.loadModel(card, variant, Comlink.transfer(model, transfers), tables)
 			);
-			info.backend = backend;
+			if (backend !== info.backend) {
+				info.backend = backend;
+				info.reason = `${card.title} cannot run on WebGPU here`;
+			}
 			return backend;
 		},
 		tag(jobId, card, variant, audio, onProgress) {
@@ -73,6 +89,11 @@ export async function startTaggerWorker(config: WorkerConfig): Promise<TaggerCli
 				Comlink.transfer(request, [audio.samples.buffer as ArrayBuffer]),
 				Comlink.proxy(onProgress)
 			);
+		},
+		tagFile(jobId, cards, variant, { blob, name, expectedFrames }, onProgress) {
+			const modelKeys = cards.map((card) => modelKey(card, variant));
+			const request = { jobId, modelKeys, file: blob, name, expectedFrames };
+			return guarded(remote.tagFile(request, Comlink.proxy(onProgress)));
 		},
 		cancel: (jobId) => remote.cancel(jobId),
 		terminate: () => worker.terminate()

@@ -6,12 +6,16 @@ import type { ModelCard, Variant } from '$lib/card/types';
 import type { ModelResult, Progress } from '$lib/pipeline/types';
 import type { DisplayMel } from '$lib/features/display-mel';
 import type { WebBackend } from '$lib/model/session';
+import type { TrackScheme } from '$lib/predictions/chunks';
+import type { AdapterSummary } from '$lib/model/webgpu-adapter';
 
 export interface WorkerConfig {
 	/** Absolute URL of the folder holding ORT's .wasm/.mjs files (served by the site itself). */
 	wasmPaths: string;
 	/** 'auto' = WebGPU when an adapter is present, else WASM. */
 	backend: WebBackend | 'auto';
+	/** How every result of this page turns chunks into the track score (the URL's ?scheme=; default 'whole'). */
+	scheme?: TrackScheme;
 }
 
 export interface BackendInfo {
@@ -19,7 +23,9 @@ export interface BackendInfo {
 	/** WASM threads (2 when the page is cross-origin isolated, else 1). */
 	threads: number;
 	crossOriginIsolated: boolean;
-	webgpuAdapter: boolean;
+	/** Why this backend runs (shown next to it). */
+	reason: string;
+	webgpuAdapter: AdapterSummary | null;
 }
 
 /** Mono samples at the source rate; `samples` is transferred, not copied. */
@@ -48,6 +54,36 @@ export interface TaggerWorkerApi {
 	loadModel(card: ModelCard, variant: Variant, model: Uint8Array, tables?: ArrayBuffer): Promise<WebBackend>;
 	hasModel(key: string): boolean;
 	tag(request: TagRequest, onProgress: (progress: Progress) => void): Promise<TagResponse>;
+	/** Decodes a long file in the worker and tags it with every model of the request (tag-file.ts). */
+	tagFile(request: FileTagRequest, onProgress: (progress: FileProgress) => void): Promise<FileTagResponse>;
 	/** Aborts a running job at its next batch boundary; it then rejects with an AbortError. */
 	cancel(jobId: string): void;
+}
+
+/**
+ * A long file decoded in the worker in bounded memory (src/lib/worker/tag-file.ts): the Blob itself goes
+ * over (a structured clone shares the file's data, nothing is read on the page).
+ */
+export interface FileTagRequest {
+	jobId: string;
+	/** modelKey of each model to run (all loaded); the results come back in this order. */
+	modelKeys: string[];
+	file: Blob;
+	/** The file's name as messages use it. */
+	name: string;
+	/** Frames the header announces (the model-rate signals are allocated once at their size). */
+	expectedFrames?: number;
+}
+
+export interface FileProgress {
+	stage: 'decode' | Progress['stage'];
+	fraction: number;
+	/** The model the stage belongs to (none while decoding). */
+	model?: string;
+}
+
+export interface FileTagResponse {
+	/** The file at its own rate, as the WASM decoder read it. */
+	audio: { sampleRate: number; channels: number; frames: number };
+	responses: TagResponse[];
 }

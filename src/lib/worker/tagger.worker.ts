@@ -1,13 +1,16 @@
 /// <reference lib="webworker" />
 /**
  * The inference worker: one ORT session per (model, variant), kept open between tracks.
- * Backend: WebGPU when navigator.gpu gives an adapter, else WASM (2 threads when cross-origin isolated).
+ * Backend: as model/webgpu-adapter.ts decides (WebGPU on a real GPU, else WASM: 2 threads when cross-origin
+ * isolated).
  */
 import * as Comlink from 'comlink';
 import { inputDims } from '$lib/card/input';
 import { downsampleMel, type DisplayMel } from '$lib/features/display-mel';
 import type { WebBackend } from '$lib/model/session';
+import { decideBackend, probeWebGpu } from '$lib/model/webgpu-adapter';
 import { openTagger, type Tagger } from '$lib/pipeline/open-tagger';
+import { tagFile } from './tag-file';
 import { modelKey, type BackendInfo, type TaggerWorkerApi, type WorkerConfig } from './protocol';
 
 const loaded = new Map<string, Tagger>();
@@ -15,23 +18,14 @@ const running = new Map<string, AbortController>();
 let config: WorkerConfig | undefined;
 let info: BackendInfo | undefined;
 
-async function hasWebGpuAdapter(): Promise<boolean> {
-	const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-	if (!gpu) return false;
-	try {
-		return (await gpu.requestAdapter()) !== null;
-	} catch {
-		return false;
-	}
-}
-
 const api: TaggerWorkerApi = {
 	async init(next) {
 		config = next;
-		const webgpuAdapter = await hasWebGpuAdapter();
-		const backend: WebBackend = next.backend === 'auto' ? (webgpuAdapter ? 'webgpu' : 'wasm') : next.backend;
+		const webgpuAdapter = await probeWebGpu();
+		const { backend, reason } = decideBackend(next.backend, webgpuAdapter);
 		info = {
 			backend,
+			reason,
 			threads: self.crossOriginIsolated ? 2 : 1,
 			crossOriginIsolated: self.crossOriginIsolated,
 			webgpuAdapter
@@ -70,6 +64,7 @@ const api: TaggerWorkerApi = {
 			const result = await tagger.tag(
 				{ mono: samples, sampleRate, channels },
 				{
+					scheme: config?.scheme,
 					signal: controller.signal,
 					onProgress,
 					// The first chunk's mel, shown under the taggram, at no extra cost.
@@ -78,6 +73,25 @@ const api: TaggerWorkerApi = {
 				}
 			);
 			return mel ? Comlink.transfer({ result, mel }, [mel.data.buffer]) : { result };
+		} finally {
+			running.delete(request.jobId);
+		}
+	},
+
+	async tagFile(request, onProgress) {
+		const taggers = request.modelKeys.map((key) => {
+			const tagger = loaded.get(key);
+			if (!tagger) throw new Error(`model ${key} is not loaded`);
+			return tagger;
+		});
+		const controller = new AbortController();
+		running.set(request.jobId, controller);
+		try {
+			const response = await tagFile(taggers, request, controller.signal, onProgress, {
+				scheme: config?.scheme
+			});
+			const mels = response.responses.flatMap(({ mel }) => (mel ? [mel.data.buffer] : []));
+			return Comlink.transfer(response, mels);
 		} finally {
 			running.delete(request.jobId);
 		}

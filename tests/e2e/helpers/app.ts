@@ -6,8 +6,14 @@ import type { JsonExport } from '../../../src/lib/library/export';
 /** The Playwright project name is the backend under test ('wasm' or 'webgpu'). */
 export const backendOf = (info: TestInfo) => (info.project.name === 'webgpu' ? 'webgpu' : 'wasm');
 
-export async function openApp(page: Page, backend: string, url = '/'): Promise<void> {
-	await page.goto(`${url}?backend=${backend}`);
+/** Opens the app with `?backend=` and any further query parameters (e.g. `{ scheme: 'upstream' }`). */
+export async function openApp(
+	page: Page,
+	backend: string,
+	url = '/',
+	query: Record<string, string> = {}
+): Promise<void> {
+	await page.goto(`${url}?${new URLSearchParams({ backend, ...query })}`);
 	await expect(page.locator('body[data-ready=true]')).toBeAttached();
 }
 
@@ -44,12 +50,22 @@ export function expectExportSchema(json: JsonExport, tagLists: Record<string, re
 	expect(typeof json.version).toBe('string');
 	expect(Array.isArray(json.tracks)).toBe(true);
 	for (const track of json.tracks) {
-		expect(Object.keys(track).sort()).toEqual(['duration', 'file', 'results']);
+		const optional = ['album', 'artist', 'title'];
+		expect(
+			Object.keys(track)
+				.filter((k) => !optional.includes(k))
+				.sort()
+		).toEqual(['duration', 'file', 'results']);
 		expect(typeof track.file).toBe('string');
 		expect(track.duration).toBeGreaterThan(0);
 		for (const result of track.results) {
-			expect(Object.keys(result).sort()).toEqual(['chunks', 'model', 'tags']);
+			const groups = result.groups ? ['decidedGroups', 'groups'] : [];
+			expect(Object.keys(result).sort()).toEqual(
+				['chunks', 'decided', ...groups, 'model', 'scheme', 'tags'].sort()
+			);
+			expect(['whole', 'upstream']).toContain(result.scheme);
 			const tags = tagLists[result.model];
+			for (const tag of result.decided) expect(tags).toContain(tag);
 			expect(Object.keys(result.tags)).toEqual(tags);
 			for (const p of Object.values(result.tags)) expect(p).toBeGreaterThanOrEqual(0);
 			expect(result.chunks.length).toBeGreaterThan(0);
