@@ -17,6 +17,10 @@ test('a folder of 20 files: every good file is tagged, every broken one gets a c
 	await openApp(page, 'wasm');
 	await page.getByTestId('folder-input').setInputFiles(folder.root);
 	await expect(queueItems(page)).toHaveCount(20);
+	// The clutter is left out quietly, with one line that counts it.
+	await expect(
+		page.getByTestId('notice').filter({ hasText: 'file(s) in the folder are not audio' })
+	).toContainText(`${folder.clutter} file(s) in the folder are not audio`);
 	// Overall progress while it runs: N of 20, elapsed, and once a file is done an estimate of the time left.
 	await expect(page.getByTestId('queue-progress')).toContainText(
 		/of 20 finished · \d+:\d\d elapsed · about \d+:\d\d left/

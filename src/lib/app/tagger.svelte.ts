@@ -206,7 +206,13 @@ export class TaggerState {
 	}
 
 	/** Files tagged before (same path and size in the library) or already waiting are not queued twice. */
-	addFiles(files: InputFile[]): void {
+	/** Queues `files`; `skipped`: other files of the same folders left out as not audio (covers, playlists…). */
+	addFiles(files: InputFile[], skipped = 0): void {
+		if (skipped > 0)
+			this.notify(
+				'info',
+				`${skipped} file(s) in the folder are not audio (covers, playlists, system files) and were skipped.`
+			);
 		const known = [
 			...this.tracks.map((t) => ({ path: t.file, bytes: t.bytes })),
 			...this.queue.filter((q) => !finished.includes(q.stage))

@@ -10,6 +10,12 @@ export interface InputFile {
 	path: string;
 }
 
+/** What a hand-over gave: the audio files, and how many other files of its folders were left out (clutter). */
+export interface Gathered {
+	files: InputFile[];
+	skipped: number;
+}
+
 /**
  * Inside folders only audio-looking files are taken (a cover.jpg is not an error); files handed over one by one
  * are all taken, so a wrong file gets a clear message instead of silently vanishing.
@@ -41,12 +47,13 @@ async function walkEntry(
 	entry: FileSystemEntry,
 	prefix: string,
 	inFolder: boolean,
-	out: InputFile[]
+	out: Gathered
 ): Promise<void> {
 	const path = prefix ? `${prefix}/${entry.name}` : entry.name;
 	if (entry.isFile) {
 		const file = await fileOf(entry as FileSystemFileEntry);
-		if (!inFolder || looksLikeAudio(file)) out.push({ file, path });
+		if (!inFolder || looksLikeAudio(file)) out.files.push({ file, path });
+		else out.skipped++;
 	} else if (entry.isDirectory) {
 		const children = await readAllEntries((entry as FileSystemDirectoryEntry).createReader());
 		for (const child of children) await walkEntry(child, path, true, out);
@@ -54,25 +61,28 @@ async function walkEntry(
 }
 
 /** All files of a drop, folders recursed. Entries must be taken synchronously, before any await. */
-export async function filesFromDataTransfer(transfer: DataTransfer): Promise<InputFile[]> {
+export async function filesFromDataTransfer(transfer: DataTransfer): Promise<Gathered> {
 	const items = [...transfer.items].filter((item) => item.kind === 'file');
 	const entries = items.map((item) => item.webkitGetAsEntry?.() ?? null);
 	const loose = items.map((item) => item.getAsFile());
-	const out: InputFile[] = [];
+	const out: Gathered = { files: [], skipped: 0 };
 	for (let i = 0; i < items.length; i++) {
 		const entry = entries[i];
 		if (entry) await walkEntry(entry, '', false, out);
-		else if (loose[i]) out.push({ file: loose[i]!, path: loose[i]!.name });
+		else if (loose[i]) out.files.push({ file: loose[i]!, path: loose[i]!.name });
 	}
-	if (items.length === 0) for (const file of transfer.files) out.push({ file, path: file.name });
+	if (items.length === 0) for (const file of transfer.files) out.files.push({ file, path: file.name });
 	return out;
 }
 
 /** Files from an <input type=file> (with or without webkitdirectory). */
-export function filesFromInput(files: FileList | null, fromFolder: boolean): InputFile[] {
-	return [...(files ?? [])]
-		.filter((file) => !fromFolder || looksLikeAudio(file))
-		.map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+export function filesFromInput(files: FileList | null, fromFolder: boolean): Gathered {
+	const all = [...(files ?? [])];
+	const taken = all.filter((file) => !fromFolder || looksLikeAudio(file));
+	return {
+		files: taken.map((file) => ({ file, path: file.webkitRelativePath || file.name })),
+		skipped: all.length - taken.length
+	};
 }
 
 interface DirectoryHandle {
@@ -81,31 +91,33 @@ interface DirectoryHandle {
 	values(): AsyncIterable<DirectoryHandle | { kind: 'file'; name: string; getFile(): Promise<File> }>;
 }
 
-export async function filesFromDirectoryHandle(
-	dir: DirectoryHandle,
-	prefix = dir.name
-): Promise<InputFile[]> {
-	const out: InputFile[] = [];
+export async function filesFromDirectoryHandle(dir: DirectoryHandle, prefix = dir.name): Promise<Gathered> {
+	const out: Gathered = { files: [], skipped: 0 };
 	for await (const handle of dir.values()) {
 		const path = `${prefix}/${handle.name}`;
-		if (handle.kind === 'directory') out.push(...(await filesFromDirectoryHandle(handle, path)));
-		else {
+		if (handle.kind === 'directory') {
+			const inner = await filesFromDirectoryHandle(handle, path);
+			out.files.push(...inner.files);
+			out.skipped += inner.skipped;
+		} else {
 			const file = await handle.getFile();
-			if (looksLikeAudio(file)) out.push({ file, path });
+			if (looksLikeAudio(file)) out.files.push({ file, path });
+			else out.skipped++;
 		}
 	}
-	return out.sort((a, b) => a.path.localeCompare(b.path));
+	out.files.sort((a, b) => a.path.localeCompare(b.path));
+	return out;
 }
 
 /** showDirectoryPicker where the browser has it; undefined means "use <input webkitdirectory>". */
-export async function pickDirectory(): Promise<InputFile[] | undefined> {
+export async function pickDirectory(): Promise<Gathered | undefined> {
 	const picker = (window as unknown as { showDirectoryPicker?: () => Promise<DirectoryHandle> })
 		.showDirectoryPicker;
 	if (!picker) return undefined;
 	try {
 		return await filesFromDirectoryHandle(await picker());
 	} catch (error) {
-		if ((error as DOMException).name === 'AbortError') return [];
+		if ((error as DOMException).name === 'AbortError') return { files: [], skipped: 0 };
 		throw error;
 	}
 }

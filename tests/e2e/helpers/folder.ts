@@ -15,7 +15,7 @@ export interface BrokenFile {
 	message: RegExp;
 }
 
-export function makeMusicFolder(): { root: string; good: string[]; broken: BrokenFile[] } {
+export function makeMusicFolder(): { root: string; good: string[]; broken: BrokenFile[]; clutter: number } {
 	const root = mkdtempSync(join(tmpdir(), 'music-tagger-folder-'));
 	const write = (path: string, bytes: Buffer | string) => {
 		mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -43,11 +43,19 @@ export function makeMusicFolder(): { root: string; good: string[]; broken: Broke
 	write(broken[2].path, ogg.subarray(0, 3000));
 	write(broken[3].path, Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7919 + 13) % 251)));
 	write(broken[4].path, wavHeader({ sampleRate: 44100, channels: 2, frames: 0 }));
-	// Clutter a real music folder holds: skipped without a message (the queue holds only the 20 files above).
-	write('album-a/cover.jpg', 'jpeg');
-	write('album-a/._wesnoth-battle-epic.ogg', Buffer.alloc(4096, 7));
-	write('album-b/album.m3u', '#EXTM3U\nwesnoth-battle-epic.ogg\n');
-	write('Thumbs.db', Buffer.alloc(512));
-	write('.DS_Store', Buffer.alloc(512));
-	return { root, good, broken };
+	// Clutter a real music folder holds: skipped without a per-file message (the queue holds only the 20 files
+	// above), counted in one notice.
+	const clutter = [
+		'album-a/cover.jpg',
+		'album-a/._wesnoth-battle-epic.ogg',
+		'album-b/album.m3u',
+		'Thumbs.db',
+		'.DS_Store'
+	];
+	write(clutter[0], 'jpeg');
+	write(clutter[1], Buffer.alloc(4096, 7));
+	write(clutter[2], '#EXTM3U\nwesnoth-battle-epic.ogg\n');
+	write(clutter[3], Buffer.alloc(512));
+	write(clutter[4], Buffer.alloc(512));
+	return { root, good, broken, clutter: clutter.length };
 }
