@@ -81,7 +81,11 @@ export function moodPlaylists<T extends ExportTrack>(
 ): { name: string; tracks: T[] }[] {
 	const byMood = new Map<string, T[]>();
 	for (const track of tracks)
-		for (const mood of trackMoods(track, cards)) byMood.set(mood, [...(byMood.get(mood) ?? []), track]);
+		for (const mood of trackMoods(track, cards)) {
+			const members = byMood.get(mood);
+			if (members) members.push(track);
+			else byMood.set(mood, [track]);
+		}
 	return [...byMood]
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([name, members]) => ({ name, tracks: members }));
