@@ -9,6 +9,9 @@
  *   npm run bench -- --models mtg-moodtheme-vggish,mtat-musicnn --no-webgpu --runs 7
  *   npm run bench -- --folder [--tracks 20] [--quick] [--no-peer]
  *                                          folder mode (bench/folder.ts): the built app tags a generated folder
+ *   npm run bench -- --write-folder [--tracks 200] [--tag-only-too]
+ *                                          the CLI tags a generated folder and writes the tags into its files
+ *                                          (bench/write-folder.ts)
  *
  * WebGPU: headless Chromium here only has SwiftShader's software adapter (~100 s per run of the mood model),
  * so by default WebGPU runs the mood/theme model's int8 variant once, with no warm-up; --webgpu-all runs it
@@ -58,6 +61,8 @@ const { values: args } = parseArgs({
 		'budget-min': { type: 'string' },
 		'batch-size': { type: 'string' },
 		folder: { type: 'boolean', default: false },
+		'write-folder': { type: 'boolean', default: false },
+		'tag-only-too': { type: 'boolean', default: false },
 		tracks: { type: 'string' }
 	}
 });
@@ -170,6 +175,12 @@ function priority(id: string): number {
 }
 
 async function main() {
+	if (args['write-folder'])
+		return (await import('./write-folder')).runWriteFolderBench({
+			tracks: Number(args.tracks ?? 200),
+			tagOnlyToo: args['tag-only-too']!,
+			log
+		});
 	if (args.folder)
 		return (await import('./folder')).runFolderBench({
 			tracks: Number(args.tracks ?? (args.quick ? 6 : 20)),

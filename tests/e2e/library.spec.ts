@@ -2,8 +2,8 @@
  * The app's behaviour around tagging (WASM project): a folder with broken files, the library across reloads,
  * the storage panel, a tampered model, CSV export and privacy.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { addFiles, downloadText, openApp, queueItems, waitForQueue } from './helpers/app';
+import { expect, test } from '@playwright/test';
+import { addFiles, downloadText, openApp, queueItems, storedAudioCopies, waitForQueue } from './helpers/app';
 import { clips, clipUpload, defaultCard } from './helpers/fixtures';
 import { makeMusicFolder } from './helpers/folder';
 import { readFileSync } from 'node:fs';
@@ -267,24 +267,6 @@ test('when storage is full, playback copies go before results: a reload keeps ev
 	await page.reload();
 	await expect(page.getByTestId('library-track')).toHaveCount(2);
 });
-
-/** Entries of the library's audio-copy store (IndexedDB "music-tagger-audio"). */
-const storedAudioCopies = (page: Page) =>
-	page.evaluate(async () => {
-		// Opening a database that does not exist would create it empty (and break the app's own open).
-		if (!(await indexedDB.databases()).some((d) => d.name === 'music-tagger-audio')) return 0;
-		return new Promise<number>((resolve, reject) => {
-			const open = indexedDB.open('music-tagger-audio');
-			open.onerror = () => reject(open.error);
-			open.onsuccess = () => {
-				const db = open.result;
-				if (!db.objectStoreNames.contains('blobs')) return resolve(0);
-				const count = db.transaction('blobs').objectStore('blobs').count();
-				count.onsuccess = () => resolve(count.result);
-				count.onerror = () => reject(count.error);
-			};
-		});
-	});
 
 test('by default no audio is copied into the browser: the track plays in its session, results survive a reload', async ({
 	page

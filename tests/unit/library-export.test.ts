@@ -14,49 +14,16 @@ import {
 } from '../../src/lib/library/export';
 import { appliedTags, decideGroups } from '../../src/lib/predictions/decide';
 import { tagLabel } from '../../src/lib/card/labels';
-import { filterTracks, allLabels } from '../../src/lib/library/filter';
-import { meanOfChunks, moodGroupScores, displayTag } from '../../src/lib/predictions/aggregate';
-import type { LibraryTrack } from '../../src/lib/library/types';
-import type { ModelCard } from '../../src/lib/card/types';
-import { fixtureClips, readModelReference } from './helpers/fixtures';
+import { fixtureClips } from './helpers/fixtures';
+import { referenceTrack } from './helpers/library-tracks';
 import { readModelIndex } from './helpers/models';
 
 const index = readModelIndex();
 const card = index.models.find((m) => m.default)!;
-const tagLists = Object.fromEntries(index.models.map((m) => [m.id, m.tags]));
 const cards = Object.fromEntries(index.models.map((m) => [m.id, m]));
-const referenceName = (c: ModelCard) => c.provenance.checkpoint.file.replace(/\.pth$/, '');
-
-function trackOf(clip: string): LibraryTrack {
-	const ref = readModelReference(clip, referenceName(card));
-	const probabilities = meanOfChunks(ref.chunk_outputs);
-	const duration = ref.input_samples / ref.sample_rate;
-	return {
-		id: clip,
-		file: `${clip}/audio, "quoted".ogg`,
-		bytes: 1,
-		addedAt: 0,
-		meta: { duration, sampleRate: ref.sample_rate, channels: 1 },
-		mels: {},
-		results: [
-			{
-				model: card.id,
-				variant: 'int8',
-				scheme: 'upstream',
-				backend: 'wasm',
-				probabilities,
-				chunks: ref.chunk_outputs,
-				chunkStarts: [0],
-				taggram: { starts: [0], outputs: ref.chunk_outputs },
-				groups: moodGroupScores(card, probabilities),
-				timings: { resample: 0, mel: 0, inference: 0 }
-			}
-		]
-	};
-}
 
 const clips = fixtureClips();
-const tracks = clips.map(trackOf);
+const tracks = clips.map((clip) => referenceTrack(clip, [card], `${clip}/audio, "quoted".ogg`));
 const exportTracks: ExportTrack[] = tracks.map((t, i) => ({
 	file: t.file,
 	duration: t.meta.duration,
@@ -194,30 +161,5 @@ describe('wide CSV export', () => {
 				.map((t) => tagLabel(t).label)
 				.join('; ')
 		);
-	});
-});
-
-describe('library filter', () => {
-	it('finds tracks by a tag above the threshold and by mood group', () => {
-		const track = tracks[0];
-		const probabilities = track.results[0].probabilities;
-		const best = probabilities.indexOf(Math.max(...probabilities));
-		const label = displayTag(card.tags[best]);
-		const threshold = probabilities[best];
-		const hits = filterTracks(tracks, { text: '', label, threshold }, tagLists);
-		expect(hits.map((t) => t.id)).toContain(track.id);
-		for (const hit of hits) expect(hit.results[0].probabilities[best]).toBeGreaterThanOrEqual(threshold);
-		const above = filterTracks(tracks, { text: '', label, threshold: threshold + 1e-6 }, tagLists);
-		expect(above.map((t) => t.id)).not.toContain(track.id);
-		const [group, score] = Object.entries(track.results[0].groups!).sort((a, b) => b[1] - a[1])[0];
-		expect(
-			filterTracks(tracks, { text: group, label: '', threshold: score }, tagLists).map((t) => t.id)
-		).toContain(track.id);
-		expect(allLabels(tracks, tagLists)).toContain(group);
-	});
-	it('searches file names', () => {
-		expect(
-			filterTracks(tracks, { text: clips[1], label: '', threshold: 1 }, tagLists).map((t) => t.id)
-		).toEqual([clips[1]]);
 	});
 });

@@ -1,9 +1,13 @@
 /**
- * Pure helpers behind the library views: merging a second model's result into a track, and the display mel
- * (max-pooled frames) on a real model input mel from the fixtures.
+ * Pure helpers behind the library views: merging a second model's result into a track, finding an identical
+ * file by its content hash, and the display mel (max-pooled frames) on a real model input mel from the fixtures.
  */
 import { describe, expect, it } from 'vitest';
-import { withResults } from '../../src/lib/library/merge';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sameContent, withResults } from '../../src/lib/library/merge';
+import { contentHash } from '../../src/lib/library/content-hash';
+import { clipAudioFile } from '../../tools/fixtures';
 import { downsampleMel } from '../../src/lib/features/display-mel';
 import { timeEdges, timeTicks } from '../../src/lib/ui/heatmap';
 import { describeScheme } from '../../src/lib/ui/format';
@@ -29,16 +33,17 @@ function resultOf(model: string, probabilities: number[]): ModelResult {
 	};
 }
 
+const track: LibraryTrack = {
+	id: 't',
+	file: `${clip}.ogg`,
+	bytes: 1,
+	addedAt: 0,
+	meta: { duration: 30, sampleRate: 44100, channels: 2 },
+	results: [resultOf('a', reference.chunk_outputs[0])],
+	mels: {}
+};
+
 describe('withResults', () => {
-	const track: LibraryTrack = {
-		id: 't',
-		file: `${clip}.ogg`,
-		bytes: 1,
-		addedAt: 0,
-		meta: { duration: 30, sampleRate: 44100, channels: 2 },
-		results: [resultOf('a', reference.chunk_outputs[0])],
-		mels: {}
-	};
 	it('adds a new model next to the existing one and replaces a re-run model', () => {
 		const added = withResults(track, [resultOf('b', [0.5])], {});
 		expect(added.results.map((r) => r.model)).toEqual(['a', 'b']);
@@ -46,6 +51,27 @@ describe('withResults', () => {
 		expect(rerun.results.map((r) => r.model)).toEqual(['b', 'a']);
 		expect(rerun.results[1].probabilities).toEqual([0.25]);
 		expect(track.results).toHaveLength(1); // the input is not mutated
+	});
+});
+
+describe('identical files', () => {
+	it('contentHash is the SHA-256 of the bytes, streamed over slices (a file larger than one slice)', async () => {
+		const bytes = readFileSync(clipAudioFile(clip));
+		const twice = Buffer.concat([bytes, bytes, bytes, bytes]); // > 1 MiB: several slices
+		for (const b of [bytes, twice, Buffer.alloc(0)])
+			expect(await contentHash(new Blob([b]))).toBe(createHash('sha256').update(b).digest('hex'));
+	});
+	it('sameContent finds a track with the same bytes and a result of every model under the scheme', () => {
+		const hashed: LibraryTrack = { ...track, sha256: 'abc' };
+		const whole = { ...resultOf('a', [0.5]), scheme: 'whole' as const };
+		const withWhole = { ...hashed, results: [whole] };
+		expect(sameContent([withWhole], 'abc', ['a'], 'whole')).toBe(withWhole);
+		expect(sameContent([withWhole], 'abd', ['a'], 'whole')).toBeUndefined();
+		expect(sameContent([withWhole], 'abc', ['a', 'b'], 'whole')).toBeUndefined();
+		// A result without a scheme was computed with the upstream one: not the same numbers.
+		expect(sameContent([hashed], 'abc', ['a'], 'whole')).toBeUndefined();
+		expect(sameContent([hashed], 'abc', ['a'], 'upstream')).toBe(hashed);
+		expect(sameContent([track], 'abc', ['a'], 'upstream')).toBeUndefined();
 	});
 });
 

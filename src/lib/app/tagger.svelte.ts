@@ -4,11 +4,12 @@
  */
 import type { ModelCard, ModelIndex, Variant } from '$lib/card/types';
 import type { LibraryTrack } from '$lib/library/types';
-import type { BackendInfo } from '$lib/worker/protocol';
+import { modelKey, type BackendInfo } from '$lib/worker/protocol';
 import { startTaggerWorker, type TaggerClient } from '$lib/worker/client';
+import { oneAtATime, poolPlan, WorkerPool } from './worker-pool';
 import { fetchModelIndex } from '$lib/model-files/model-index';
 import { defaultCard } from '$lib/card/lookup';
-import { obtainModelFiles } from '$lib/model-files/obtain';
+import { obtainModelFiles, type ModelFiles } from '$lib/model-files/obtain';
 import {
 	deleteUserModel,
 	isUserModel,
@@ -27,15 +28,35 @@ import {
 	usageByModel
 } from '$lib/model-files/cache';
 import type { DownloadProgress } from '$lib/model-files/fetch-progress';
-import { deleteTrack, listTracks, loadAudio, rememberAudio, saveAudio, saveTrack } from '$lib/library/store';
+import { deleteTrack, listTracks, rememberAudio, saveAudio, saveTrack } from '$lib/library/store';
+import { trackAudio } from './track-audio';
+import { keptFolderOf, readFromKeptFolder } from '$lib/browser/folder-access';
 import { readKeepAudio, saveKeepAudio } from './keep-audio';
 import { buildCsvExport, buildJsonExport, buildWideCsvExport, type ExportTrack } from '$lib/library/export';
-import { emptyFilter, filterTracks, type LibraryFilter } from '$lib/library/filter';
-import { withResults } from '$lib/library/merge';
+import { emptyFilter, filterTracks, labelName, type LibraryFilter } from '$lib/library/filter';
+import { sortTracks, type SortKey } from '$lib/library/sort';
+import {
+	bulkTargets,
+	noSelection,
+	pruned,
+	toggled,
+	withAll,
+	without,
+	type Selection
+} from '$lib/library/selection';
+import { sameContent, withResults } from '$lib/library/merge';
+import { contentHash } from '$lib/library/content-hash';
 import { decodeBlobInBrowser } from '$lib/audio/decode-browser';
 import { JobResources } from './jobs';
-import { listNames, savePending, takePending, unknownFiles } from './pending';
-import { isCancellation, runTrack, type QueueStage, type RunDeps, type RunEvents } from './run-track';
+import { listNames, savePending, takePending, unknownFiles, type PendingFile } from './pending';
+import {
+	isCancellation,
+	runTrack,
+	type QueueStage,
+	type RunDeps,
+	type RunEvents,
+	type RunOutput
+} from './run-track';
 import type { InputFile } from '$lib/browser/input-files';
 import { readBackendChoice, saveBackendChoice, type BackendChoice } from './backend-choice';
 import { modelsUrl, ortUrl, trackSchemeOfPage } from '$lib/browser/site-urls';
@@ -68,6 +89,8 @@ export interface Notice {
 	id: number;
 	kind: 'info' | 'warning' | 'error';
 	text: string;
+	/** A button next to the text (e.g. "Resume"). */
+	action?: { label: string; run: () => void };
 }
 
 /** "Add your own model": what the last conversion did (shown under the form). */
@@ -116,10 +139,19 @@ export class TaggerState {
 	storage = $state.raw<{ usage: number; quota: number } | undefined>();
 	notices = $state<Notice[]>([]);
 	filter = $state<LibraryFilter>({ ...emptyFilter });
+	/** The library's order (sort.ts). */
+	sort = $state<SortKey>('added');
+	/** The tracks ticked in the library (selection.ts): what bulk actions act on. */
+	selection = $state.raw<Selection>(noSelection);
 
-	#client: TaggerClient | undefined;
+	/** The inference workers (worker-pool.ts); the queue runs up to `size` files at once. */
+	#pool: WorkerPool<TaggerClient> | undefined;
+	/** A model's files are obtained for one worker at a time (a first visit downloads them once). */
+	#obtain = oneAtATime<ModelFiles>();
 	#jobs = new JobResources();
-	#pumping = false;
+	/** The queue's running loops (#pump), at most the pool's size; ids of the items they hold. */
+	#lanes = 0;
+	#taken: string[] = [];
 	#noticeId = 0;
 
 	/** The zoo's tag lists a user model can take. */
@@ -127,7 +159,12 @@ export class TaggerState {
 	tagLists = $derived(Object.fromEntries((this.index?.models ?? []).map((m) => [m.id, m.tags])));
 	/** The cards on offer by id (decisions, labels, exports). */
 	cards = $derived(Object.fromEntries((this.index?.models ?? []).map((m) => [m.id, m])));
-	visibleTracks = $derived(filterTracks(this.tracks, this.filter, this.tagLists));
+	/** The library filtered and sorted: the tracks shown. */
+	visibleTracks = $derived(
+		sortTracks(filterTracks(this.tracks, this.filter, this.cards), this.sort, this.cards)
+	);
+	/** What bulk actions act on: the selection, or the tracks shown when nothing is selected. */
+	targetTracks = $derived(bulkTargets(this.visibleTracks, this.tracks, this.selection));
 	selectedTrack = $derived(this.tracks.find((t) => t.id === this.selectedTrackId));
 	busy = $derived(this.queue.some((item) => !finished.includes(item.stage)));
 
@@ -143,12 +180,7 @@ export class TaggerState {
 	}
 
 	async #start(): Promise<void> {
-		const interrupted = takePending();
-		if (interrupted.length > 0)
-			this.notify(
-				'warning',
-				`A reload interrupted ${interrupted.length} file(s) before they were tagged: drop them again (${listNames(interrupted)}). Finished results are kept.`
-			);
+		void this.#offerResume(takePending());
 		this.backendChoice = readBackendChoice();
 		try {
 			this.scheme = trackSchemeOfPage();
@@ -168,16 +200,19 @@ export class TaggerState {
 		await Promise.all([this.refreshStorage(), this.#startWorker()]);
 	}
 
+	/** (Re)starts the pool of inference workers, sized from this device; its first worker starts at once. */
 	async #startWorker(): Promise<void> {
-		this.#client?.terminate();
-		this.#client = undefined;
+		this.#pool?.terminate();
+		const config = { wasmPaths: ortUrl(), backend: this.backendChoice, scheme: this.scheme };
+		const plan = poolPlan({
+			cores: navigator.hardwareConcurrency,
+			memoryGb: (navigator as Navigator & { deviceMemory?: number }).deviceMemory,
+			crossOriginIsolated: self.crossOriginIsolated
+		});
+		const pool = new WorkerPool((threads) => startTaggerWorker({ ...config, threads }), plan);
+		this.#pool = pool;
 		try {
-			this.#client = await startTaggerWorker({
-				wasmPaths: ortUrl(),
-				backend: this.backendChoice,
-				scheme: this.scheme
-			});
-			this.backend = { ...this.#client.info };
+			this.backend = await pool.open();
 		} catch (error) {
 			this.startError = `The inference worker could not start: ${(error as Error).message}`;
 		}
@@ -191,8 +226,56 @@ export class TaggerState {
 		await this.#startWorker();
 	}
 
-	notify(kind: Notice['kind'], text: string): void {
-		this.notices = [...this.notices, { id: ++this.#noticeId, kind, text }];
+	notify(kind: Notice['kind'], text: string, action?: Notice['action']): void {
+		this.notices = [...this.notices, { id: ++this.#noticeId, kind, text, action }];
+	}
+
+	/**
+	 * After a reload: the files a reload interrupted. Those from a kept folder (folder-access.ts) can be queued
+	 * again with one click; the others are named, to be dropped again.
+	 */
+	async #offerResume(interrupted: PendingFile[]): Promise<void> {
+		if (interrupted.length === 0) return;
+		const kept = await Promise.all(interrupted.map((f) => keptFolderOf(f.path)));
+		const again = interrupted.filter((_, i) => kept[i]);
+		const lost = interrupted.filter((_, i) => !kept[i]);
+		if (lost.length > 0)
+			this.notify(
+				'warning',
+				`A reload interrupted ${lost.length} file(s) before they were tagged: drop them again (${listNames(lost)}). Finished results are kept.`
+			);
+		if (again.length === 0) return;
+		const names = kept.flatMap((d) => (d ? [`“${d.name}”`] : []));
+		const folders = names.filter((n, i) => names.indexOf(n) === i).join(', ');
+		const id = this.#noticeId + 1;
+		this.notify(
+			'warning',
+			`A reload interrupted ${again.length} file(s) of ${folders} before they were tagged (${listNames(again)}). Finished results are kept.`,
+			{
+				label: 'Resume',
+				run: () => {
+					this.dismiss(id);
+					void this.#resume(again);
+				}
+			}
+		);
+	}
+
+	/** Queues interrupted files again, read from their kept folders (the browser may ask the user once). */
+	async #resume(files: PendingFile[]): Promise<void> {
+		const found: InputFile[] = [];
+		const lost: PendingFile[] = [];
+		for (const f of files) {
+			const read = await readFromKeptFolder(f.path, true);
+			if (read.kind === 'file') found.push({ file: read.file, path: f.path });
+			else lost.push(f);
+		}
+		if (lost.length > 0)
+			this.notify(
+				'warning',
+				`${lost.length} file(s) could not be read again from their folder: drop them again (${listNames(lost)}).`
+			);
+		this.addFiles(found);
 	}
 
 	dismiss(id: number): void {
@@ -245,12 +328,16 @@ export class TaggerState {
 	/** Runs a library track through more models (compare side by side). */
 	async addModelsToTrack(trackId: string, modelIds: string[]): Promise<void> {
 		const track = this.tracks.find((t) => t.id === trackId);
-		const blob = await loadAudio(trackId);
-		if (!track || !blob)
+		if (!track) return;
+		const audio = await trackAudio(track, true);
+		if (audio.kind !== 'audio')
 			return this.notify(
 				'error',
-				'The audio of this track is not kept after a reload (see "Keep a copy" under Stored models); drop the file again.'
+				audio.kind === 'none'
+					? `Cannot run more models: ${audio.reason}.`
+					: `Cannot run more models: the browser did not allow reading the folder “${audio.folder}”.`
 			);
+		const blob = audio.blob;
 		const id = crypto.randomUUID();
 		this.#jobs.add(id, blob);
 		this.queue.push({
@@ -283,30 +370,45 @@ export class TaggerState {
 		this.queue = this.queue.filter((item) => !finished.includes(item.stage));
 	}
 
-	#deps(): RunDeps {
-		if (!this.#client) throw new Error('The inference worker is not running.');
+	#deps(client: TaggerClient): RunDeps {
 		return {
-			client: this.#client,
+			client,
 			decode: decodeBlobInBrowser,
 			readTags,
-			obtainWeights: (card, variant, onProgress) => obtainModelFiles(card, variant, modelsUrl(), onProgress)
+			obtainWeights: (card, variant, onProgress) =>
+				this.#obtain(modelKey(card, variant), () => obtainModelFiles(card, variant, modelsUrl(), onProgress))
 		};
 	}
 
+	/** Runs queued files, up to the pool's size at once (one per worker). */
 	async #pump(): Promise<void> {
-		if (this.#pumping) return;
-		this.#pumping = true;
-		try {
-			for (let item = this.#nextQueued(); item; item = this.#nextQueued()) {
-				await this.#process(item);
-			}
-		} finally {
-			this.#pumping = false;
+		await this.start(); // files dropped while the page is still starting wait for the index and the workers
+		while (this.#lanes < (this.#pool?.size ?? 1) && this.#nextQueued(false)) {
+			this.#lanes++;
+			void this.#lane();
 		}
 	}
 
-	#nextQueued(): QueueItem | undefined {
-		return this.queue.find((q) => q.stage === 'queued');
+	async #lane(): Promise<void> {
+		try {
+			for (let item = this.#nextQueued(); item; item = this.#nextQueued()) {
+				try {
+					await this.#process(item);
+				} finally {
+					this.#taken = this.#taken.filter((id) => id !== item.id);
+				}
+			}
+		} finally {
+			// In the same tick as the last look at the queue: a #pump from now on starts a new lane.
+			this.#lanes--;
+		}
+	}
+
+	/** The first queued item no lane holds; `take`: the caller's lane now holds it. */
+	#nextQueued(take = true): QueueItem | undefined {
+		const item = this.queue.find((q) => q.stage === 'queued' && !this.#taken.includes(q.id));
+		if (item && take) this.#taken.push(item.id);
+		return item;
 	}
 
 	async #process(item: QueueItem): Promise<void> {
@@ -323,14 +425,31 @@ export class TaggerState {
 		}
 		const signal = this.#jobs.start(item.id);
 		item.startedAt = Date.now();
+		let unclaim: (() => void) | undefined;
 		try {
-			if (!this.#client || this.#client.crashed) await this.#startWorker();
-			const events = this.#eventsFor(item, signal);
-			const output = await runTrack(item.id, blob, cards, this.variant, this.#deps(), events, signal);
+			// A re-run (trackId) extends a known track; a new file is first looked up by its bytes.
+			const sha256 = item.trackId ? undefined : await contentHash(blob);
+			const models = cards.map((c) => c.id);
+			if (sha256) unclaim = await this.#claimBytes(sha256);
+			const twin = sha256 && sameContent(this.tracks, sha256, models, this.scheme);
 			if (signal.aborted) return;
-			// The backend actually used (WebGPU falls back to WASM when a model cannot run on it).
-			if (this.#client) this.backend = { ...this.#client.info };
-			await this.#store(item, blob, output);
+			if (twin) {
+				await this.#store(item, blob, twin, sha256);
+				item.message = `Same audio as ${twin.file}: its results are reused, not computed again.`;
+			} else {
+				if (!this.#pool) throw new Error('The inference worker is not running.');
+				const pool = this.#pool;
+				const client = await pool.acquire(); // a crashed worker is replaced here
+				const events = this.#eventsFor(item, signal);
+				const output = await runTrack(item.id, blob, cards, this.variant, this.#deps(client), events, signal)
+					// The backend actually used (WebGPU falls back to WASM when a model cannot run on it).
+					.finally(() => {
+						this.backend = pool.info ?? this.backend;
+						pool.release(client);
+					});
+				if (signal.aborted) return;
+				await this.#store(item, blob, output, sha256);
+			}
 			item.stage = 'done';
 			item.fraction = 1;
 			item.model = undefined;
@@ -348,9 +467,24 @@ export class TaggerState {
 				item.download = undefined;
 			}
 		} finally {
+			unclaim?.();
 			this.#jobs.release(item.id);
 			this.#rememberPending();
 		}
+	}
+
+	/** Files being tagged, by their bytes (sha256): an identical file waits for the first one's result. */
+	#inFlight: Record<string, Promise<void>> = {};
+
+	/** Waits while an identical file is in another lane, then holds its bytes; returns the release. */
+	async #claimBytes(sha256: string): Promise<() => void> {
+		while (this.#inFlight[sha256]) await this.#inFlight[sha256];
+		let release!: () => void;
+		this.#inFlight[sha256] = new Promise<void>((resolve) => (release = resolve));
+		return () => {
+			delete this.#inFlight[sha256];
+			release();
+		};
 	}
 
 	/** Progress of one item's run, applied to its (reactive) queue entry. */
@@ -371,11 +505,13 @@ export class TaggerState {
 		};
 	}
 
-	async #store(item: QueueItem, blob: Blob, output: Awaited<ReturnType<typeof runTrack>>): Promise<void> {
+	/** `output`: the run's results, or an identical file's track whose results (and tags) this file shares. */
+	async #store(item: QueueItem, blob: Blob, output: RunOutput, sha256?: string): Promise<void> {
 		const existing = item.trackId ? this.tracks.find((t) => t.id === item.trackId) : undefined;
+		const { meta, results, mels } = output;
 		const track: LibraryTrack = existing
-			? withResults(existing, output.results, output.mels)
-			: { id: item.id, file: item.path, bytes: item.bytes, addedAt: Date.now(), ...output };
+			? withResults(existing, results, mels)
+			: { id: item.id, file: item.path, bytes: item.bytes, sha256, addedAt: Date.now(), meta, results, mels };
 		if (!existing) rememberAudio(track.id, blob);
 		try {
 			const dropped = await saveTrack(track);
@@ -402,9 +538,44 @@ export class TaggerState {
 	}
 
 	async removeTrack(id: string): Promise<void> {
-		await deleteTrack(id);
-		this.tracks = this.tracks.filter((t) => t.id !== id);
-		if (this.selectedTrackId === id) this.selectedTrackId = undefined;
+		await this.removeTracks([id]);
+	}
+
+	toggleSelected(id: string): void {
+		this.selection = toggled(this.selection, id);
+	}
+
+	/** Adds every track shown to the selection; `clear`: empties it. */
+	selectShown(clear = false): void {
+		this.selection = clear ? noSelection : withAll(this.selection, this.visibleTracks);
+	}
+
+	/** Deletes tracks (records and audio copies) and drops them from the selection. */
+	async removeTracks(ids: string[]): Promise<void> {
+		await Promise.all(ids.map(deleteTrack));
+		this.tracks = without(this.tracks, ids);
+		this.selection = pruned(this.selection, this.tracks);
+		if (!this.tracks.some((t) => t.id === this.selectedTrackId)) this.selectedTrackId = undefined;
+	}
+
+	/**
+	 * Runs tracks through the models selected in the picker (results merge into each track). Tracks whose audio
+	 * is not at hand are left out, with one notice for all of them.
+	 */
+	async addModelsToTracks(tracks: LibraryTrack[], modelIds: string[] = this.selectedModels): Promise<void> {
+		const models = [...modelIds];
+		const missing: string[] = [];
+		for (const track of tracks) {
+			const audio = await trackAudio(track, true);
+			if (audio.kind === 'audio') await this.addModelsToTrack(track.id, models);
+			else
+				missing.push(audio.kind === 'none' ? audio.reason : `the folder “${audio.folder}” may not be read`);
+		}
+		if (missing.length > 0)
+			this.notify(
+				'warning',
+				`${missing.length} of ${tracks.length} track(s) were not run again: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? '; …' : ''}.`
+			);
 	}
 
 	async refreshStorage(): Promise<void> {
@@ -473,8 +644,8 @@ export class TaggerState {
 	}
 
 	/** Results of models no longer on offer (a removed user model) have no tag names and are left out. */
-	#exportTracks(): ExportTrack[] {
-		return this.visibleTracks.map((t) => ({
+	#exportTracks(tracks: LibraryTrack[]): ExportTrack[] {
+		return tracks.map((t) => ({
 			file: t.file,
 			duration: t.meta.duration,
 			title: t.meta.title,
@@ -484,14 +655,15 @@ export class TaggerState {
 		}));
 	}
 
-	exportJson(): void {
-		const json = buildJsonExport(this.#exportTracks(), this.cards, version);
+	/** Exports and playlists take the bulk target: the selection, or the tracks shown. */
+	exportJson(tracks = this.targetTracks): void {
+		const json = buildJsonExport(this.#exportTracks(tracks), this.cards, version);
 		saveTextFile('music-tagger.json', JSON.stringify(json, null, '\t'), 'application/json');
 	}
 
 	/** Long (one row per tag) or wide (one row per track) CSV. */
-	exportCsv(layout: 'long' | 'wide' = 'long'): void {
-		const tracks = this.#exportTracks();
+	exportCsv(layout: 'long' | 'wide' = 'long', target = this.targetTracks): void {
+		const tracks = this.#exportTracks(target);
 		if (layout === 'wide')
 			saveTextFile('music-tagger-wide.csv', buildWideCsvExport(tracks, this.cards), 'text/csv');
 		else saveTextFile('music-tagger.csv', buildCsvExport(tracks, this.cards), 'text/csv');
@@ -499,20 +671,21 @@ export class TaggerState {
 
 	/** The folder playlists are written for (the dropped music folder): their paths are relative to it. */
 	get playlistFolder(): string {
-		return commonFolder(this.visibleTracks.map((t) => t.file));
+		return commonFolder(this.targetTracks.map((t) => t.file));
 	}
 
-	/** The tracks shown (the library filtered) as one M3U8 playlist, named after the filter. */
-	exportPlaylist(): void {
-		const name = this.filter.label || this.filter.text.trim() || 'Music Tagger library';
-		const text = buildM3u8(name, this.#exportTracks(), this.playlistFolder);
+	/** The selection or the tracks shown as one M3U8 playlist, named after the filter. */
+	exportPlaylist(tracks = this.targetTracks): void {
+		const name = labelName(this.filter.label) || this.filter.text.trim() || 'Music Tagger library';
+		const folder = commonFolder(tracks.map((t) => t.file));
+		const text = buildM3u8(name, this.#exportTracks(tracks), folder);
 		saveTextFile(playlistFileName(name), text, 'audio/x-mpegurl');
 	}
 
-	/** One M3U8 per decided mood of the tracks shown, in one zip. */
-	async exportMoodPlaylists(): Promise<void> {
-		const folder = this.playlistFolder;
-		const playlists = moodPlaylists(this.#exportTracks(), this.cards);
+	/** One M3U8 per decided mood of the selection or the tracks shown, in one zip. */
+	async exportMoodPlaylists(tracks = this.targetTracks): Promise<void> {
+		const folder = commonFolder(tracks.map((t) => t.file));
+		const playlists = moodPlaylists(this.#exportTracks(tracks), this.cards);
 		if (playlists.length === 0) return this.notify('info', 'No mood applies to the tracks shown.');
 		const { strToU8, zipSync } = await import('fflate');
 		const files = Object.fromEntries(

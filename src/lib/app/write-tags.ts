@@ -1,14 +1,15 @@
 /**
  * "Write tags" for library tracks: the preview of each file's changes, then either the tagged copies as a
  * download (one file, or a zip for many: fflate) or, where the File System Access API exists (Chromium), a
- * write in place into a folder the user picks (`showDirectoryPicker({ mode: 'readwrite' })`, the handle kept
- * in IndexedDB with idb-keyval; `createWritable()` swaps the file in whole on close, so a crash leaves the
- * old file). The file's bytes come from the folder (in place) or from the copy the library has this session
- * or kept (download); taglib-wasm loads on first use.
+ * write in place: into the folder the tracks were picked from (browser/folder-access.ts), else a folder the
+ * user picks (`showDirectoryPicker({ mode: 'readwrite' })`, its handle kept in IndexedDB with idb-keyval);
+ * `createWritable()` swaps the file in whole on close, so a crash leaves the old file. The file's bytes come
+ * from the folder (in place) or from track-audio.ts (download); taglib-wasm loads on first use.
  */
 import type { ModelCard } from '$lib/card/types';
 import type { LibraryTrack } from '$lib/library/types';
-import { loadAudio } from '$lib/library/store';
+import { trackAudio } from './track-audio';
+import { fileHandleAt, keptFolderOf, mayUse } from '$lib/browser/folder-access';
 import { planTags } from '$lib/file-tags/plan';
 import { describeChanges, writeTagPlan, type TagWrite } from '$lib/file-tags/write';
 import { loadTagLib } from '$lib/file-tags/taglib-browser';
@@ -62,8 +63,18 @@ export async function planFromLibrary(
 ): Promise<PlannedFile[]> {
 	const planned: PlannedFile[] = [];
 	for (const track of tracks) {
-		const blob = await loadAudio(track.id);
-		planned.push(await planOne(track, cards, blob && new Uint8Array(await blob.arrayBuffer())));
+		const audio = await trackAudio(track, true);
+		if (audio.kind === 'audio')
+			planned.push(await planOne(track, cards, new Uint8Array(await audio.blob.arrayBuffer())));
+		else
+			planned.push({
+				track,
+				preview: [],
+				problem:
+					audio.kind === 'none'
+						? audio.reason
+						: `the browser did not allow reading the folder “${audio.folder}”`
+			});
 	}
 	return planned;
 }
@@ -105,30 +116,23 @@ async function pickFolder(): Promise<FileSystemDirectoryHandle> {
 	return dir;
 }
 
-/** The file at a library path inside `dir` (the dropped folder's own name may lead the path). */
-async function fileIn(dir: FileSystemDirectoryHandle, path: string): Promise<FileSystemFileHandle> {
-	const parts = path.split('/').filter(Boolean);
-	if (parts.length > 1 && parts[0] === dir.name) parts.shift();
-	let folder = dir;
-	for (const part of parts.slice(0, -1)) folder = await folder.getDirectoryHandle(part);
-	return folder.getFileHandle(parts[parts.length - 1]);
-}
-
 /**
- * In place: the user picks the folder the tracks came from; each file is read from it, previewed through
- * `confirm` (false: nothing is written), checked again, and written whole with createWritable().
+ * In place: into the folder the tracks were picked from (kept) or one the user picks; each file is read from
+ * it, previewed through `confirm` (false: nothing is written), checked again, written whole (createWritable).
  */
 export async function writeInPlace(
 	tracks: readonly LibraryTrack[],
 	cards: Record<string, ModelCard>,
 	confirm: (planned: PlannedFile[]) => Promise<boolean>
 ): Promise<PlannedFile[]> {
-	const dir = await pickFolder();
+	// The folder the tracks were picked from, when it is kept (no second pick), else the user picks it.
+	const kept = tracks[0] && (await keptFolderOf(tracks[0].file));
+	const dir = kept && (await mayUse(kept, 'readwrite', true)) ? kept : await pickFolder();
 	const planned: PlannedFile[] = [];
 	const handles = new Map<LibraryTrack, FileSystemFileHandle>();
 	for (const track of tracks) {
 		try {
-			const handle = await fileIn(dir, track.file);
+			const handle = await fileHandleAt(dir, track.file);
 			handles.set(track, handle);
 			planned.push(await planOne(track, cards, new Uint8Array(await (await handle.getFile()).arrayBuffer())));
 		} catch (error) {

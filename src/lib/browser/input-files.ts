@@ -3,6 +3,7 @@
  * a folder picker (showDirectoryPicker or <input webkitdirectory>). Each file keeps its relative path.
  */
 import { hasAudioExtension, isNotAudio } from '$lib/audio/formats';
+import { rememberFolder } from './folder-access';
 
 export interface InputFile {
 	file: File;
@@ -65,6 +66,9 @@ export async function filesFromDataTransfer(transfer: DataTransfer): Promise<Gat
 	const items = [...transfer.items].filter((item) => item.kind === 'file');
 	const entries = items.map((item) => item.webkitGetAsEntry?.() ?? null);
 	const loose = items.map((item) => item.getAsFile());
+	// Chromium also hands out handles for dropped folders: kept, like a picked folder's (folder-access.ts).
+	type WithHandle = DataTransferItem & { getAsFileSystemHandle?(): Promise<FileSystemHandle | null> };
+	const handles = items.map((item) => (item as WithHandle).getAsFileSystemHandle?.().catch(() => null));
 	const out: Gathered = { files: [], skipped: 0 };
 	for (let i = 0; i < items.length; i++) {
 		const entry = entries[i];
@@ -72,6 +76,8 @@ export async function filesFromDataTransfer(transfer: DataTransfer): Promise<Gat
 		else if (loose[i]) out.files.push({ file: loose[i]!, path: loose[i]!.name });
 	}
 	if (items.length === 0) for (const file of transfer.files) out.files.push({ file, path: file.name });
+	for (const handle of await Promise.all(handles))
+		if (handle?.kind === 'directory') await rememberFolder(handle as FileSystemDirectoryHandle);
 	return out;
 }
 
@@ -109,13 +115,18 @@ export async function filesFromDirectoryHandle(dir: DirectoryHandle, prefix = di
 	return out;
 }
 
-/** showDirectoryPicker where the browser has it; undefined means "use <input webkitdirectory>". */
+/**
+ * showDirectoryPicker where the browser has it; undefined means "use <input webkitdirectory>". The picked
+ * folder is kept (folder-access.ts): its files can be read again after a reload without a copy.
+ */
 export async function pickDirectory(): Promise<Gathered | undefined> {
-	const picker = (window as unknown as { showDirectoryPicker?: () => Promise<DirectoryHandle> })
+	const picker = (window as unknown as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> })
 		.showDirectoryPicker;
 	if (!picker) return undefined;
 	try {
-		return await filesFromDirectoryHandle(await picker());
+		const dir = await picker.call(window);
+		await rememberFolder(dir);
+		return await filesFromDirectoryHandle(dir as unknown as DirectoryHandle);
 	} catch (error) {
 		if ((error as DOMException).name === 'AbortError') return { files: [], skipped: 0 };
 		throw error;

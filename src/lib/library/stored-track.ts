@@ -5,7 +5,7 @@
  *   a taggram equal to the chunks (the 'whole' scheme) is stored once;
  * - the display mel becomes bytes: dB quantised to 256 steps between its own min and max (≈ 0.3 dB for a
  *   80 dB range; only drawn, never computed with), at most 256 columns (max-pooled, as the worker pools).
- * Old records (plain arrays) read back unchanged.
+ * Old records (plain arrays) read back unchanged. Display mels are unpacked only when read (`lazyMels`).
  */
 import type { DisplayMel } from '$lib/features/display-mel';
 import type { ModelResult } from '$lib/pipeline/types';
@@ -104,6 +104,19 @@ export function unpackTrack(stored: StoredTrack): LibraryTrack {
 			const outputs = r.taggram.outputs === 'chunks' ? chunks : unpackMatrix(r.taggram.outputs);
 			return { ...r, chunks, taggram: { starts: r.taggram.starts, outputs } };
 		}),
-		mels: Object.fromEntries(Object.entries(stored.mels).map(([id, mel]) => [id, unpackMel(mel)]))
+		mels: lazyMels(stored.mels)
 	};
+}
+
+/**
+ * The display mels, each unpacked when first read (a track is opened), not when the library loads: unpacked,
+ * a mel is ~100 KB of float32, which for a library of 5,000 tracks would be ~500 MB at start-up.
+ */
+function lazyMels(stored: StoredTrack['mels']): Record<string, DisplayMel> {
+	const mels: Record<string, DisplayMel> = {};
+	for (const [id, mel] of Object.entries(stored)) {
+		let unpacked: DisplayMel | undefined;
+		Object.defineProperty(mels, id, { enumerable: true, get: () => (unpacked ??= unpackMel(mel)) });
+	}
+	return mels;
 }

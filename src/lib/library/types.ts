@@ -7,6 +7,8 @@ export interface LibraryTrack {
 	/** File name as dropped (with its folder path when it came from a folder). */
 	file: string;
 	bytes: number;
+	/** SHA-256 of the file's bytes (content-hash.ts); absent on records from before it was kept. */
+	sha256?: string;
 	addedAt: number;
 	meta: TrackMeta;
 	/** At most one result per model id; a re-run replaces it. */

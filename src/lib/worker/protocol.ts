@@ -16,12 +16,19 @@ export interface WorkerConfig {
 	backend: WebBackend | 'auto';
 	/** How every result of this page turns chunks into the track score (the URL's ?scheme=; default 'whole'). */
 	scheme?: TrackScheme;
+	/** ORT WASM threads of this worker's sessions (the pool chooses, app/worker-pool.ts); 1 unless cross-origin isolated. */
+	threads: number;
 }
 
 export interface BackendInfo {
 	backend: WebBackend;
-	/** WASM threads (2 when the page is cross-origin isolated, else 1). */
+	/**
+	 * WASM threads in all: per worker (WorkerConfig.threads, 1 unless cross-origin isolated) × `workers`. A
+	 * worker's own info counts itself only; the pool's (app/worker-pool.ts) counts all of its workers.
+	 */
 	threads: number;
+	/** Inference workers running files side by side (app/worker-pool.ts); 1 for a single worker. */
+	workers: number;
 	crossOriginIsolated: boolean;
 	/** Why this backend runs (shown next to it). */
 	reason: string;

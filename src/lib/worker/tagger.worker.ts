@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The inference worker: one ORT session per (model, variant), kept open between tracks.
- * Backend: as model/webgpu-adapter.ts decides (WebGPU on a real GPU, else WASM: 2 threads when cross-origin
- * isolated).
+ * Backend: as model/webgpu-adapter.ts decides (WebGPU on a real GPU, else WASM with the threads the page's
+ * pool chose, WorkerConfig.threads, when cross-origin isolated, else 1).
  */
 import * as Comlink from 'comlink';
 import { inputDims } from '$lib/card/input';
@@ -26,7 +26,8 @@ const api: TaggerWorkerApi = {
 		info = {
 			backend,
 			reason,
-			threads: self.crossOriginIsolated ? 2 : 1,
+			threads: self.crossOriginIsolated ? Math.max(1, next.threads) : 1,
+			workers: 1,
 			crossOriginIsolated: self.crossOriginIsolated,
 			webgpuAdapter
 		};

@@ -101,3 +101,21 @@ export async function addUserModel(
 	await expect(status).toHaveAttribute('data-state', /^(done|error)$/, { timeout });
 	return status;
 }
+
+/** Entries of the library's audio-copy store (IndexedDB "music-tagger-audio"). */
+export const storedAudioCopies = (page: Page) =>
+	page.evaluate(async () => {
+		// Opening a database that does not exist would create it empty (and break the app's own open).
+		if (!(await indexedDB.databases()).some((d) => d.name === 'music-tagger-audio')) return 0;
+		return new Promise<number>((resolve, reject) => {
+			const open = indexedDB.open('music-tagger-audio');
+			open.onerror = () => reject(open.error);
+			open.onsuccess = () => {
+				const db = open.result;
+				if (!db.objectStoreNames.contains('blobs')) return resolve(0);
+				const count = db.transaction('blobs').objectStore('blobs').count();
+				count.onsuccess = () => resolve(count.result);
+				count.onerror = () => reject(count.error);
+			};
+		});
+	});
