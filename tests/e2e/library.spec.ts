@@ -299,7 +299,8 @@ test('a reload in the middle of a batch keeps every finished result and names th
 }) => {
 	await openApp(page, 'wasm');
 	await addFiles(page, clips.map(clipUpload));
-	await expect(page.locator('[data-testid=queue-item][data-stage=done]')).toHaveCount(1, {
+	// Files finish a worker at a time: the first result can come with a second one.
+	await expect(page.locator('[data-testid=queue-item][data-stage=done]')).not.toHaveCount(0, {
 		timeout: 120_000
 	});
 	await page.reload();

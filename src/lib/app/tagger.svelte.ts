@@ -180,7 +180,7 @@ export class TaggerState {
 	}
 
 	async #start(): Promise<void> {
-		void this.#offerResume(takePending());
+		const pending = takePending(); // before a file dropped meanwhile replaces the saved queue
 		this.backendChoice = readBackendChoice();
 		try {
 			this.scheme = trackSchemeOfPage();
@@ -191,6 +191,13 @@ export class TaggerState {
 			listTracks().catch(() => []),
 			listUserModels().catch(() => [])
 		]);
+		// A file whose result was saved just before the reload is in the library, not interrupted.
+		void this.#offerResume(
+			unknownFiles(
+				pending,
+				this.tracks.map((t) => ({ path: t.file, bytes: t.bytes }))
+			)
+		);
 		try {
 			this.zooIndex = await fetchModelIndex(modelsUrl());
 			this.selectedModels = [defaultCard(this.zooIndex).id];
