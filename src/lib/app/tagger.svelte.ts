@@ -335,25 +335,25 @@ export class TaggerState {
 	/** Runs a library track through more models (compare side by side). */
 	async addModelsToTrack(trackId: string, modelIds: string[]): Promise<void> {
 		const track = this.tracks.find((t) => t.id === trackId);
-		if (!track) return;
+		const problem = track && (await this.#queueRerun(track, modelIds));
+		if (problem) this.notify('error', `Cannot run more models: ${problem}.`);
+	}
+
+	/** Queues a library track for more models; returns why not when its audio is not at hand. */
+	async #queueRerun(track: LibraryTrack, modelIds: string[]): Promise<string | undefined> {
 		const audio = await trackAudio(track, true);
-		if (audio.kind !== 'audio')
-			return this.notify(
-				'error',
-				audio.kind === 'none'
-					? `Cannot run more models: ${audio.reason}.`
-					: `Cannot run more models: the browser did not allow reading the folder “${audio.folder}”.`
-			);
-		const blob = audio.blob;
+		if (audio.kind === 'none') return audio.reason;
+		if (audio.kind === 'needs-permission')
+			return `the browser did not allow reading the folder “${audio.folder}”`;
 		const id = crypto.randomUUID();
-		this.#jobs.add(id, blob);
+		this.#jobs.add(id, audio.blob);
 		this.queue.push({
 			id,
 			path: track.file,
-			bytes: blob.size,
+			bytes: audio.blob.size,
 			stage: 'queued',
 			fraction: 0,
-			trackId,
+			trackId: track.id,
 			models: modelIds
 		});
 		void this.#pump();
@@ -573,10 +573,8 @@ export class TaggerState {
 		const models = [...modelIds];
 		const missing: string[] = [];
 		for (const track of tracks) {
-			const audio = await trackAudio(track, true);
-			if (audio.kind === 'audio') await this.addModelsToTrack(track.id, models);
-			else
-				missing.push(audio.kind === 'none' ? audio.reason : `the folder “${audio.folder}” may not be read`);
+			const problem = await this.#queueRerun(track, models);
+			if (problem) missing.push(problem);
 		}
 		if (missing.length > 0)
 			this.notify(
