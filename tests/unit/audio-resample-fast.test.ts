@@ -4,7 +4,8 @@
  * tolerance) on every fixture clip's audio_src.f32 → 16 and 12 kHz and on synthetic signals at the rates
  * the app meets and others, including ranges, short inputs and lengths that are multiples of 4096; same
  * progress reports and abort. Measured: max |Δ| = 0 everywhere (resampy-fast is bit-identical by
- * construction; libsamplerate-fast sums in float64 in another order, which could flip a float32 rounding).
+ * construction; libsamplerate-fast sums in float64 in another order, which could flip a float32 rounding),
+ * with its WebAssembly SIMD dot products (the default) and with the JavaScript ones.
  */
 import { describe, expect, it } from 'vitest';
 import type { FrontendSpec } from '../../src/lib/card/types';
@@ -20,7 +21,13 @@ const tolerance = 1e-6;
 type Resampler = (x: Float32Array, from: number, to: number, control?: ResampleControl) => Float32Array;
 const pairs: [string, Resampler, Resampler][] = [
 	['resampy', resampyKaiserBestFast, resampyKaiserBest],
-	['libsamplerate', libsamplerateMediumFast, libsamplerateMedium]
+	['libsamplerate', libsamplerateMediumFast, libsamplerateMedium],
+	// Where WebAssembly SIMD is missing (dot-kernels.ts): the same scheme with JavaScript dot products.
+	[
+		'libsamplerate (JavaScript dot products)',
+		(x, from, to, control) => libsamplerateMediumFast(x, from, to, { ...control, simd: false }),
+		libsamplerateMedium
+	]
 ];
 
 /** A loud test signal: three sines, a chirp and white noise (deterministic), peaking near ±0.95. */

@@ -17,6 +17,7 @@
  * rounding (≈ 6e-8 at full scale; measured: never, on the fixtures and the tests' signals). Which kernel
  * serves an output depends only on its s (Kernels), so a range is bit-identical to that slice of the whole.
  */
+import { dotKernels } from './dot-kernels';
 import { midQualLength } from './generated/libsamplerate-mid-qual';
 import {
 	Cursor,
@@ -47,81 +48,6 @@ let cells: Float32Array | undefined;
  */
 function cellTable(): Float32Array {
 	return (cells ??= Float32Array.from(midQualityTable().pairs));
-}
-
-/**
- * Sums of four input windows against one kernel row (`len` W0 values at `row`, then `len` D values):
- * out[2k] = Σ W0·x_k, out[2k + 1] = Σ D·x_k, window k starting at arena index kA, kB, kC, kD.
- */
-function dotQuad(
-	arena: Float64Array,
-	out: Float64Array,
-	row: number,
-	len: number,
-	kA: number,
-	kB: number,
-	kC: number,
-	kD: number
-): void {
-	let wA = 0,
-		dA = 0,
-		wB = 0,
-		dB = 0,
-		wC = 0,
-		dC = 0,
-		wD = 0,
-		dD = 0;
-	const slopes = row + len;
-	for (let j = 0; j < len; j++) {
-		const w = arena[row + j];
-		const d = arena[slopes + j];
-		const a = arena[kA + j],
-			b = arena[kB + j],
-			c = arena[kC + j],
-			e = arena[kD + j];
-		wA += w * a;
-		dA += d * a;
-		wB += w * b;
-		dB += d * b;
-		wC += w * c;
-		dC += d * c;
-		wD += w * e;
-		dD += d * e;
-	}
-	out[0] = wA;
-	out[1] = dA;
-	out[2] = wB;
-	out[3] = dB;
-	out[4] = wC;
-	out[5] = dC;
-	out[6] = wD;
-	out[7] = dD;
-}
-
-/**
- * One window's sums against a kernel row over taps [from, to): out[0] = Σ W0·x, out[1] = Σ D·x, in the same
- * order and arithmetic as each window of `dotQuad` (so an output does not depend on which of the two
- * computed it).
- */
-function dotOne(
-	arena: Float64Array,
-	out: Float64Array,
-	row: number,
-	len: number,
-	k: number,
-	from: number,
-	to: number
-): void {
-	let w = 0,
-		d = 0;
-	const slopes = row + len;
-	for (let j = from; j < to; j++) {
-		const a = arena[k + j];
-		w += arena[row + j] * a;
-		d += arena[slopes + j] * a;
-	}
-	out[0] = w;
-	out[1] = d;
 }
 
 /**
@@ -394,9 +320,11 @@ export function libsamplerateMediumFast(
 	const size = blockLength(period);
 	const block = new Block(size);
 	const kernels = new Kernels(c, cellTable(), 2 * period + 1, maxLen);
-	const arena = new Arena(kernels.slots * kernels.stride, Math.ceil(size / c.ratio) + 2 * maxLen + 4);
-	const data = arena.data;
-	const sums = new Float64Array(8);
+	const rows = kernels.slots * kernels.stride;
+	const span = Math.ceil(size / c.ratio) + 2 * maxLen + 4;
+	const dot = dotKernels(rows + span, { simd: control.simd });
+	const arena = new Arena(rows, span, dot.data);
+	const { data, sums } = dot;
 	const { scale } = c;
 	let produced = 0;
 	let first = 0; // global index of the block's first output
@@ -411,7 +339,7 @@ export function libsamplerateMediumFast(
 		const from = Math.max(0, -x0);
 		const to = Math.min(len, n - x0);
 		const k = x0 + shift;
-		dotOne(data, sums, slot * kernels.stride, len, k, from, to);
+		dot.one(slot * kernels.stride, len, k, from, to);
 		const correction = kernels.correction(slot, delta, data, k, from, to);
 		y[produced + i] = scale * (sums[0] + delta * sums[1] + correction);
 	};
@@ -435,7 +363,7 @@ export function libsamplerateMediumFast(
 		const kB = block.current[i + period] + base;
 		const kC = block.current[i + 2 * period] + base;
 		const kD = block.current[i + 3 * period] + base;
-		dotQuad(data, sums, slot * kernels.stride, len, kA, kB, kC, kD);
+		dot.quad(slot * kernels.stride, len, kA, kB, kC, kD);
 		for (let m = 0; m < 4; m++) {
 			const at = i + m * period;
 			const delta = block.start[at] - s0;

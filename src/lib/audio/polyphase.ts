@@ -62,11 +62,14 @@ export function tickBlock(
 export class Arena {
 	readonly data: Float64Array;
 
+	/** `data` (at least rows + span values) may be given, e.g. a view of WebAssembly memory. */
 	constructor(
 		readonly rows: number,
-		span: number
+		span: number,
+		data?: Float64Array
 	) {
-		this.data = new Float64Array(rows + span);
+		this.data = data ?? new Float64Array(rows + span);
+		if (this.data.length < rows + span) throw new Error('polyphase arena: data too short');
 	}
 
 	/** Copies x[lo, hi) behind the rows; returns the shift that maps an input index to its arena index. */

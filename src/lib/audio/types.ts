@@ -23,6 +23,8 @@ export interface ResampleControl {
 	tick?: (fraction: number) => void;
 	/** Compute only outputs [from, to) (clipped to the output length). */
 	range?: { from: number; to?: number };
+	/** false: the fast paths' JavaScript dot products instead of WebAssembly SIMD (tests and the bench). */
+	simd?: boolean;
 }
 
 export type AudioInputErrorCode =
