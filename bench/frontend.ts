@@ -147,7 +147,8 @@ if (values.pairs) {
 	// The fast paths against the reference ports per rate pair: the track's samples taken as `seconds` of
 	// audio at each source rate (the content does not change the work).
 	console.log(
-		`\nresamplers, ${values.minutes} min of audio, median of ${runs} runs (CPU ms): reference → fast`
+		`\nresamplers, ${values.minutes} min of audio, median of ${runs} runs (CPU ms): reference → fast` +
+			' (libsamplerate: WebAssembly SIMD dot products; in brackets the JavaScript ones)'
 	);
 	const pairs = [
 		['resampy', 44100, 16000],
@@ -168,16 +169,21 @@ if (values.pairs) {
 				: [libsamplerateMedium, libsamplerateMediumFast];
 		const exactMs: number[] = [];
 		const fastMs: number[] = [];
+		const scalarMs: number[] = [];
 		for (let r = 0; r < runs; r++) {
 			exactMs.push(cpuMs(() => exact(x, from, to)));
 			fastMs.push(cpuMs(() => fast(x, from, to)));
+			if (name === 'libsamplerate') scalarMs.push(cpuMs(() => fast(x, from, to, { simd: false })));
 		}
 		const e = median(exactMs);
 		const f = median(fastMs);
+		const scalar = scalarMs.length
+			? `  [${median(scalarMs).toFixed(0)} ms, ×${(e / median(scalarMs)).toFixed(2)}]`
+			: '';
 		console.log(
 			`${`${name} ${from / 1000} → ${to / 1000} kHz`.padEnd(32)} ${e.toFixed(0).padStart(6)} → ${f
 				.toFixed(0)
-				.padStart(6)} ms  ×${(e / f).toFixed(2)}`
+				.padStart(6)} ms  ×${(e / f).toFixed(2)}${scalar}`
 		);
 	}
 }

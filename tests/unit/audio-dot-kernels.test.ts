@@ -1,8 +1,9 @@
 /**
  * dot-kernels.ts: the WebAssembly SIMD module is what dot-kernels.wat assembles to, Node runs it (so the
- * fast libsamplerate path tested in audio-resample-fast.test.ts is the SIMD one), and its sums agree with
- * the JavaScript kernels: a window summed alone gives the bits it gets in a quad, and SIMD vs JavaScript
- * differ only by float64 rounding (another summation order).
+ * fast resamplers tested in audio-resample-fast.test.ts are the SIMD ones), libsamplerate's sums agree with
+ * the JavaScript kernels (a window summed alone gives the bits it gets in a quad; SIMD vs JavaScript differ
+ * only by float64 rounding, another summation order), and resampy's eight float32 chains are the
+ * reference's arithmetic bit for bit.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +51,30 @@ describe('dot kernels', () => {
 		js.one(0, len, windows[2], len >> 2, len - (len >> 3));
 		expect(Math.abs(simd.sums[0] - js.sums[0])).toBeLessThan(1e-12 * len);
 		expect(Math.abs(simd.sums[1] - js.sums[1])).toBeLessThan(1e-12 * len);
+	});
+
+	it.each([1, 2, 177, 178])('resampy: %i taps of eight float32 chains, bit for bit', (count) => {
+		const values = 2 * count + 4000;
+		const simd = dotKernels(values);
+		fill(simd, values, count);
+		const data = Float64Array.from(simd.data);
+		for (const dir of [-1, 1]) {
+			const start = Array.from({ length: 8 }, (_, m) => 2 * count + 1000 + 147 * m + (m >> 1));
+			const expected = start.map((k, m) => {
+				// resampy's tap: fround(sum + (win + eta·delta)·x), from a non-zero running sum.
+				let sum = Math.fround(0.25 * m - 1);
+				const eta = 0.1 * m + 0.05;
+				for (let i = 0; i < count; i++)
+					sum = Math.fround(sum + (data[2 * i] + eta * data[2 * i + 1]) * data[k + dir * i]);
+				return sum;
+			});
+			for (let m = 0; m < 8; m++) {
+				simd.sums[m] = Math.fround(0.25 * m - 1);
+				simd.etas[m] = 0.1 * m + 0.05;
+				simd.inputs[m] = start[m];
+			}
+			simd.wingOct!(0, dir, count);
+			expect(Array.from(simd.sums)).toEqual(expected);
+		}
 	});
 });

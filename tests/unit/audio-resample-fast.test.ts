@@ -5,7 +5,7 @@
  * the app meets and others, including ranges, short inputs and lengths that are multiples of 4096; same
  * progress reports and abort. Measured: max |Δ| = 0 everywhere (resampy-fast is bit-identical by
  * construction; libsamplerate-fast sums in float64 in another order, which could flip a float32 rounding),
- * with its WebAssembly SIMD dot products (the default) and with the JavaScript ones.
+ * both with their WebAssembly SIMD kernels (the default) and in JavaScript.
  */
 import { describe, expect, it } from 'vitest';
 import type { FrontendSpec } from '../../src/lib/card/types';
@@ -22,7 +22,12 @@ type Resampler = (x: Float32Array, from: number, to: number, control?: ResampleC
 const pairs: [string, Resampler, Resampler][] = [
 	['resampy', resampyKaiserBestFast, resampyKaiserBest],
 	['libsamplerate', libsamplerateMediumFast, libsamplerateMedium],
-	// Where WebAssembly SIMD is missing (dot-kernels.ts): the same scheme with JavaScript dot products.
+	// Where WebAssembly SIMD is missing (dot-kernels.ts): the same schemes in JavaScript.
+	[
+		'resampy (JavaScript chains)',
+		(x, from, to, control) => resampyKaiserBestFast(x, from, to, { ...control, simd: false }),
+		resampyKaiserBest
+	],
 	[
 		'libsamplerate (JavaScript dot products)',
 		(x, from, to, control) => libsamplerateMediumFast(x, from, to, { ...control, simd: false }),

@@ -1,6 +1,7 @@
 /**
- * The fast libsamplerate path's dot products (`dotQuad`, `dotOne`): WebAssembly SIMD (dot-kernels.wat,
- * f64x2: two taps per instruction, the same float64 products) where the runtime has it, else JavaScript.
+ * The fast resamplers' dot products: libsamplerate's (`dotQuad`, `dotOne`) in WebAssembly SIMD
+ * (dot-kernels.wat, f64x2: two taps per instruction, the same float64 products) where the runtime has it,
+ * else JavaScript; and resampy's float32 chains eight outputs at a time (`wingOct`, SIMD only).
  * Each sums a window in one fixed order whether it is summed alone or in a quad (so an output gets the same
  * bits either way, and a range stays a bit-identical slice of the whole): the SIMD kernels sum even and odd
  * taps apart and then add them, the JavaScript ones sum the taps in one chain; between the two, an output
@@ -8,7 +9,7 @@
  */
 import { dotKernelsBase64 } from './generated/dot-kernels';
 
-/** The arena (`data`, float64) and the sums the kernels write (`sums`, 8 values after the arena), in one memory. */
+/** The arena (`data`, float64) and, after it, the sums the kernels write and their other inputs, in one memory. */
 export interface DotKernels {
 	readonly data: Float64Array;
 	readonly sums: Float64Array;
@@ -18,11 +19,20 @@ export interface DotKernels {
 	quad(row: number, len: number, kA: number, kB: number, kC: number, kD: number): void;
 	/** sums[0] = Σ W0·x, sums[1] = Σ D·x over taps [from, to) of the window at k. */
 	one(row: number, len: number, k: number, from: number, to: number): void;
+	/**
+	 * SIMD only (resampy-fast.ts): continues the float32 sums of eight outputs (`sums`) over `count` taps of
+	 * the [win, delta] row at `row`, output m with eta `etas[m]` and its tap 0 at arena index `inputs[m]`,
+	 * each tap moving the input by `dir`: exactly resampy's arithmetic.
+	 */
+	wingOct?: (row: number, dir: number, count: number) => void;
+	readonly etas: Float64Array;
+	readonly inputs: Int32Array;
 }
 
 interface Exports {
 	dotQuad(out: number, row: number, len: number, kA: number, kB: number, kC: number, kD: number): void;
 	dotOne(out: number, row: number, len: number, k: number, from: number, to: number): void;
+	wingOct(scratch: number, row: number, dir: number, count: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -39,30 +49,40 @@ function simdModule(): WebAssembly.Module | null {
 	return compiled;
 }
 
-/** Kernels over an arena of `values` float64 values; `simd: false` takes the JavaScript ones. */
+/** Kernels over an arena (`data`) of `values` float64 values; `simd: false` takes the JavaScript ones. */
 export function dotKernels(values: number, { simd = true } = {}): DotKernels {
 	const module = simd ? simdModule() : null;
+	// The arena, then 8 sums, 8 etas and 8 input indices (int32: 4 float64 slots).
+	const length = values + 20;
+	const scratch = (buffer: ArrayBufferLike) => ({
+		sums: new Float64Array(buffer, 8 * values, 8),
+		etas: new Float64Array(buffer, 8 * (values + 8), 8),
+		inputs: new Int32Array(buffer, 8 * (values + 16), 8)
+	});
 	if (!module) {
-		const data = new Float64Array(values + 8);
-		const sums = data.subarray(values);
+		const buffer = new ArrayBuffer(8 * length);
+		const data = new Float64Array(buffer, 0, values);
+		const { sums, etas, inputs } = scratch(buffer);
 		return {
 			data,
 			sums,
+			etas,
+			inputs,
 			simd: false,
 			quad: (row, len, kA, kB, kC, kD) => dotQuad(data, sums, row, len, kA, kB, kC, kD),
 			one: (row, len, k, from, to) => dotOne(data, sums, row, len, k, from, to)
 		};
 	}
-	const pages = Math.ceil(((values + 8) * 8) / 65536);
+	const pages = Math.ceil((length * 8) / 65536);
 	const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
 	const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
-	const data = new Float64Array(memory.buffer, 0, values + 8);
 	return {
-		data,
-		sums: data.subarray(values),
+		data: new Float64Array(memory.buffer, 0, values),
+		...scratch(memory.buffer),
 		simd: true,
 		quad: (row, len, kA, kB, kC, kD) => wasm.dotQuad(values, row, len, kA, kB, kC, kD),
-		one: (row, len, k, from, to) => wasm.dotOne(values, row, len, k, from, to)
+		one: (row, len, k, from, to) => wasm.dotOne(values, row, len, k, from, to),
+		wingOct: (row, dir, count) => wasm.wingOct(8 * values, row, dir, count)
 	};
 }
 

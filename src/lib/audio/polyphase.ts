@@ -27,18 +27,21 @@ export function outputPeriod(sourceRate: number, targetRate: number): number {
 export const blockLength = (period: number): number => 4 * period * Math.max(1, Math.round(1024 / period));
 
 /**
- * Visits outputs [0, count) of a block phase by phase: `quad(i)` for four outputs i, i + p, i + 2p, i + 3p of one
- * phase (it returns false when it cannot take them together), `single(i)` for the others.
+ * Visits outputs [0, count) of a block phase by phase: `oct(i)` (when given) for eight outputs i, i + p, …,
+ * i + 7p of one phase, then `quad(i)` for four outputs i, i + p, i + 2p, i + 3p (it returns false when it
+ * cannot take them together), `single(i)` for the others.
  */
 export function forEachPhase(
 	count: number,
 	period: number,
 	quad: (i: number) => boolean,
-	single: (i: number) => void
+	single: (i: number) => void,
+	oct?: (i: number) => void
 ): void {
 	const p = Math.min(period, count);
 	for (let phase = 0; phase < p; phase++) {
 		let i = phase;
+		if (oct) for (; i + 7 * p < count; i += 8 * p) oct(i);
 		for (; i + 3 * p < count; i += 4 * p) if (!quad(i)) for (let k = 0; k < 4; k++) single(i + k * p);
 		for (; i < count; i += p) single(i);
 	}
