@@ -9,7 +9,7 @@
  *   npm run bench -- --models mtg-moodtheme-vggish,mtat-musicnn --no-webgpu --runs 7
  *   npm run bench -- --folder [--tracks 20] [--quick] [--no-peer]
  *                                          folder mode (bench/folder.ts): the built app tags a generated folder
- *   npm run bench -- --write-folder [--tracks 200] [--tag-only-too]
+ *   npm run bench -- --write-folder [--tracks 200] [--tag-only-too] [--jobs n]
  *                                          the CLI tags a generated folder and writes the tags into its files
  *                                          (bench/write-folder.ts)
  *
@@ -62,6 +62,7 @@ const { values: args } = parseArgs({
 		'batch-size': { type: 'string' },
 		folder: { type: 'boolean', default: false },
 		'write-folder': { type: 'boolean', default: false },
+		jobs: { type: 'string' },
 		'tag-only-too': { type: 'boolean', default: false },
 		tracks: { type: 'string' }
 	}
@@ -179,6 +180,7 @@ async function main() {
 		return (await import('./write-folder')).runWriteFolderBench({
 			tracks: Number(args.tracks ?? 200),
 			tagOnlyToo: args['tag-only-too']!,
+			jobs: args.jobs,
 			log
 		});
 	if (args.folder)

@@ -7,6 +7,7 @@
  * keys. Needs `npm run build:cli`.
  */
 import { spawn } from 'node:child_process';
+import { defaultJobs } from '../src/cli/lanes';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export interface WriteFolderOptions {
 	tracks: number;
 	/** Also time tagging alone (doubles the run). */
 	tagOnlyToo: boolean;
+	/** The CLI's --jobs (default: its own, defaultJobs()). */
+	jobs?: string;
 	log: (message: string) => void;
 }
 
@@ -57,14 +60,15 @@ export async function runWriteFolderBench(options: WriteFolderOptions): Promise<
 	try {
 		const copy = join(work, 'music');
 		cpSync(folder.dir, copy, { recursive: true });
+		const jobs = options.jobs ?? String(defaultJobs());
 		let tagOnly: CliTiming | undefined;
 		if (options.tagOnlyToo) {
 			log('tagging only …');
-			tagOnly = checked(await timeCli(['tag', copy, '--out', join(work, 'tag-only.json')]));
+			tagOnly = checked(await timeCli(['tag', copy, '--jobs', jobs, '--out', join(work, 'tag-only.json')]));
 		}
 		log(`tagging and writing (${copy}) …`);
 		const tagWrite = checked(
-			await timeCli(['tag', copy, '--write-tags', '--out', join(work, 'written.json')])
+			await timeCli(['tag', copy, '--jobs', jobs, '--write-tags', '--out', join(work, 'written.json')])
 		);
 		const written = (readFileSync(join(work, 'written.json'), 'utf8').match(/"file":/g) ?? []).length;
 		const result = {
@@ -75,6 +79,7 @@ export async function runWriteFolderBench(options: WriteFolderOptions): Promise<
 			tagSeconds: tagOnly?.wallSeconds,
 			tagAndWriteSeconds: tagWrite.wallSeconds,
 			cpus: cpus().length,
+			jobs: Number(jobs),
 			loadAverage: { start: loadBefore, end: loadavg()[0] }
 		};
 		const path = join('bench', 'results.json');
@@ -84,7 +89,7 @@ export async function runWriteFolderBench(options: WriteFolderOptions): Promise<
 		const row = (k: string, v: string) => `${k.padEnd(34)}${v.padStart(12)}`;
 		console.log(
 			[
-				`CLI tag --write-tags on ${result.tracks} tracks, ${audioMinutes.toFixed(1)} audio min (${cpus().length} cores)`,
+				`CLI tag --write-tags --jobs ${jobs} on ${result.tracks} tracks, ${audioMinutes.toFixed(1)} audio min (${cpus().length} cores)`,
 				...(tagOnly ? [row('tag only, wall s', tagOnly.wallSeconds.toFixed(1))] : []),
 				row('tag + write tags, wall s', tagWrite.wallSeconds.toFixed(1)),
 				row('s per track (tag + write)', (tagWrite.wallSeconds / result.tracks).toFixed(2)),

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Variant } from '$lib/card/types';
 import { trackSchemes, type TrackScheme } from '$lib/predictions/chunks';
+import { defaultJobs } from './lanes';
 
 export class UsageError extends Error {
 	override name = 'UsageError';
@@ -10,11 +11,11 @@ export class UsageError extends Error {
 export const usage = `Usage:
   music-tagger tag <files or folders...> [--model id[,id...]] [--format json|csv|csv-wide] [--out file]
                    [--scheme whole|upstream] [--chunks] [--variant fp32|int8] [--models-dir dir]
-                   [--write-tags [--genre]] [--dry-run] [--undo]
+                   [--write-tags [--genre]] [--dry-run] [--undo] [--jobs n]
   music-tagger evaluate --split <split.tsv> (--audio <dir> | --predictions <export.json>)
                    [--model id[,id...]] [--train <train split.tsv>] [--tags <tag list>]
                    [--json] [--out file] [--save-predictions file] [--variant fp32|int8]
-                   [--models-dir dir]
+                   [--models-dir dir] [--jobs n]
   music-tagger convert <best_model.pth> --tags <mtat|msd|jamendo-top50|moodtheme|tag list file>
                    [--out dir] [--models-dir dir]
   music-tagger --help
@@ -36,7 +37,9 @@ convert    Converts your own checkpoint of a sota-music-tagging-models architect
            output tags (a zoo list or a file, one tag per line, in output order). Default --out: --models-dir.
 
 Defaults: --model = the card marked default in index.json, --variant int8 (as in the app),
---models-dir static/models of this installation, --format json, --scheme whole.`;
+--models-dir static/models of this installation, --format json, --scheme whole, --jobs = files tagged
+side by side, each on its own thread with its own copy of the models: one per core, at most 4, one per
+2 GB of memory (as the app's workers).`;
 
 export interface CommonOptions {
 	/** Model ids; empty = the default (see each command). */
@@ -44,6 +47,8 @@ export interface CommonOptions {
 	variant: Variant;
 	modelsDir?: string;
 	out?: string;
+	/** Files tagged side by side (src/cli/lanes.ts). */
+	jobs: number;
 }
 
 export interface TagCommand extends CommonOptions {
@@ -91,8 +96,18 @@ const common = {
 	variant: { type: 'string', default: 'int8' },
 	'models-dir': { type: 'string' },
 	out: { type: 'string', short: 'o' },
+	jobs: { type: 'string', short: 'j' },
 	help: { type: 'boolean', short: 'h' }
 } as const;
+
+/** --jobs n: a whole number from 1 (default: defaultJobs()). */
+function jobs(value: string | undefined): number {
+	if (value === undefined) return defaultJobs();
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1)
+		throw new UsageError(`--jobs must be a whole number from 1 (got "${value}")`);
+	return n;
+}
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
 	if (!(allowed as readonly string[]).includes(value)) {
@@ -157,6 +172,7 @@ export function parseCommand(argv: string[]): Command {
 			variant: oneOf('variant', values.variant, ['fp32', 'int8'] as const),
 			modelsDir: values['models-dir'],
 			out: values.out,
+			jobs: jobs(values.jobs),
 			format: oneOf('format', values.format, exportFormats),
 			scheme: oneOf('scheme', values.scheme, trackSchemes),
 			chunks: values.chunks,
@@ -202,7 +218,8 @@ export function parseCommand(argv: string[]): Command {
 			models,
 			variant: oneOf('variant', values.variant, ['fp32', 'int8'] as const),
 			modelsDir: values['models-dir'],
-			out: values.out
+			out: values.out,
+			jobs: jobs(values.jobs)
 		};
 	}
 	if (command === 'convert') {

@@ -16,8 +16,9 @@ import { parseSplitTsv, tagFrequencies, type SplitTrack } from '$lib/eval/split'
 import { parseTagList } from '$lib/card/tag-list';
 import type { EvaluateCommand } from './args';
 import { writeAtomic } from '$lib/node/write-atomic';
-import { checkOutputPath, emit, packageVersion, type CliIO } from './io';
-import { openModels, tagEach } from './taggers';
+import { checkOutputPath, defaultModelsDir, emit, packageVersion, type CliIO } from './io';
+import { modelCards, tagFiles } from './taggers';
+import { readIndexNode } from '$lib/model-files/read-node';
 import { exportText } from './tag';
 import type { ExportTrack } from '$lib/library/export';
 
@@ -49,34 +50,42 @@ async function runModels(
 	split: SplitTrack[],
 	io: CliIO
 ): Promise<Predictions[]> {
-	const models = await openModels(ids, command.variant, command.modelsDir);
-	const predictions: Predictions[] = models.cards.map((card) => ({
+	const cards = modelCards(await readIndexNode(command.modelsDir ?? defaultModelsDir), ids);
+	const predictions: Predictions[] = cards.map((card) => ({
 		model: card.id,
 		tags: card.tags,
 		scores: new Map(),
 		reasons: new Map()
 	}));
-	const tagged: ExportTrack[] = [];
+	const tagged: ExportTrack[] = []; // by file index (with several lanes, files finish out of order)
 	const files = split.map((track) => join(command.audio!, track.path));
 	// Scored as the upstream evaluation reads a track, so the numbers compare with the published metrics.
-	await tagEach(files, models, 'upstream', io.stderr, (i, { tagged: result, error }) => {
-		const { trackId } = split[i];
-		if (!result) {
-			for (const p of predictions) p.reasons.set(trackId, error);
-			return;
+	const setup = { ids: cards.map((card) => card.id), variant: command.variant, modelsDir: command.modelsDir };
+	await tagFiles(
+		files,
+		{ ...setup, scheme: 'upstream' },
+		command.jobs,
+		io.stderr,
+		(i, { tagged: result, error }) => {
+			const { trackId } = split[i];
+			if (!result) {
+				for (const p of predictions) p.reasons.set(trackId, error);
+				return;
+			}
+			tagged[i] = { file: files[i], ...result };
+			result.results.forEach((modelResult, m) => {
+				const tags = cards[m].tags;
+				predictions[m].scores.set(
+					trackId,
+					Object.fromEntries(tags.map((tag, t) => [tag, modelResult.probabilities[t]]))
+				);
+			});
 		}
-		tagged.push({ file: files[i], ...result });
-		result.results.forEach((modelResult, m) => {
-			const tags = models.cards[m].tags;
-			predictions[m].scores.set(
-				trackId,
-				Object.fromEntries(tags.map((tag, t) => [tag, modelResult.probabilities[t]]))
-			);
-		});
-	});
-	if (command.savePredictions && tagged.length > 0) {
+	);
+	const saved = tagged.filter(Boolean);
+	if (command.savePredictions && saved.length > 0) {
 		// The same export `tag` writes, so the run can be re-scored later with --predictions.
-		const text = exportText(tagged, models.cards, { format: 'json', chunks: false });
+		const text = exportText(saved, cards, { format: 'json', chunks: false });
 		await writeAtomic(command.savePredictions, text);
 		io.stderr.write(`Wrote ${command.savePredictions}\n`);
 	}

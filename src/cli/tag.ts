@@ -10,7 +10,7 @@ import type { ModelCard } from '$lib/card/types';
 import type { ExportFormat, TagCommand } from './args';
 import { discoverAudio } from './files';
 import { checkOutputPath, defaultModelsDir, emit, packageVersion, type CliIO } from './io';
-import { modelCards, openModels, tagEach } from './taggers';
+import { modelCards, tagFiles } from './taggers';
 import { readIndexNode } from '$lib/model-files/read-node';
 import { audioExtensions } from '$lib/audio/formats';
 import { createFileWriter, reportWrites, snapshot, undoFiles } from './write-tags';
@@ -62,29 +62,32 @@ export async function runTag(command: TagCommand, io: CliIO): Promise<TagRun> {
 			tracks: [],
 			failures
 		};
-	const tracks: ExportTrack[] = [];
+	// By file index: with several lanes, files finish out of order.
+	const tagged: ExportTrack[] = [];
+	const failed: { file: string; message: string }[] = [];
 	const writeOptions = { dryRun: command.fileTags === 'dry-run', genres: command.genres };
 	const writer = command.fileTags ? createFileWriter(cards, writeOptions, io.stderr) : undefined;
 	// What each file was when the run began: one changed before its tags are written is skipped.
 	const analysed = writer ? await Promise.all(files.map(snapshot)) : [];
 	let writing = Promise.resolve();
-	if (files.length > 0) {
-		const models = await openModels(
-			cards.map((card) => card.id),
-			command.variant,
-			command.modelsDir
-		);
-		await tagEach(files, models, command.scheme, io.stderr, (i, { tagged, error }) => {
-			if (tagged) tracks.push({ file: files[i], ...tagged });
-			if (tagged && writer) writing = writing.then(() => writer.write(files[i], tagged.results, analysed[i]));
-			else if (!tagged) failures.push({ file: files[i], message: error });
+	const setup = {
+		ids: cards.map((card) => card.id),
+		variant: command.variant,
+		modelsDir: command.modelsDir,
+		scheme: command.scheme
+	};
+	if (files.length > 0)
+		await tagFiles(files, setup, command.jobs, io.stderr, (i, outcome) => {
+			if (outcome.tagged) {
+				const results = outcome.tagged.results;
+				tagged[i] = { file: files[i], ...outcome.tagged };
+				if (writer) writing = writing.then(() => writer.write(files[i], results, analysed[i]));
+			} else failed[i] = { file: files[i], message: outcome.error };
 		});
-		await writing;
-		if (tracks.length > 0) {
-			const text = exportText(tracks, models.cards, command);
-			await emit(io, command.out, text);
-		}
-	}
+	await writing;
+	const tracks = tagged.filter(Boolean);
+	failures.push(...failed.filter(Boolean));
+	if (tracks.length > 0) await emit(io, command.out, exportText(tracks, cards, command));
 	io.stderr.write(
 		`Tagged ${tracks.length} of ${files.length + problems.length} file(s) with ${modelNames} (${command.variant}).\n`
 	);

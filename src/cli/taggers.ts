@@ -12,6 +12,7 @@ import type { TrackScheme } from '$lib/predictions/chunks';
 import { describeError } from '$lib/shared/errors';
 import { UsageError } from './args';
 import { createFileProgress, defaultModelsDir, type OutputStream } from './io';
+import { lanesAvailable, tagInLanes, type LaneSetup } from './lanes';
 
 // The decoders and onnxruntime-web load only when a model actually runs, so `--help`, `evaluate --predictions`
 // and the popularity baseline start instantly.
@@ -139,5 +140,39 @@ export async function tagEach(
 	} finally {
 		progress.end();
 		await models.release();
+	}
+}
+
+/**
+ * Tags `files` with the models of `setup`, on up to `jobs` lanes (worker threads, lanes.ts) side by side, or
+ * in this thread (one lane, or a source run without the CLI build). Outcomes come as files finish, each with
+ * its index; the progress display on `stream` is the same.
+ */
+export async function tagFiles(
+	files: readonly string[],
+	setup: LaneSetup,
+	jobs: number,
+	stream: OutputStream,
+	onOutcome: (index: number, outcome: Outcome) => void
+): Promise<void> {
+	const lanes = Math.min(jobs, files.length);
+	if (lanes <= 1 || !lanesAvailable()) {
+		const models = await openModels(setup.ids, setup.variant, setup.modelsDir);
+		return tagEach(files, models, setup.scheme, stream, onOutcome);
+	}
+	const progress = createFileProgress(stream, files.length);
+	try {
+		await tagInLanes(
+			files,
+			setup,
+			lanes,
+			(index) => progress.begin(files[index]),
+			(index, outcome) => {
+				progress.done(files[index], outcome.error);
+				onOutcome(index, outcome);
+			}
+		);
+	} finally {
+		progress.end();
 	}
 }

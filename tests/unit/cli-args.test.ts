@@ -18,6 +18,8 @@ import { discoverAudio } from '../../src/cli/files';
 import { createFileProgress } from '../../src/cli/io';
 import { writeAtomic as writeFileAtomic } from '../../src/lib/node/write-atomic';
 import { main } from '../../src/cli/main';
+import { defaultJobs } from '../../src/cli/lanes';
+import { availableParallelism, totalmem } from 'node:os';
 import { captureIO } from './cli-helpers';
 
 const work = mkdtempSync(join(tmpdir(), 'music-tagger-cli-args-'));
@@ -35,8 +37,20 @@ describe('parseCommand', () => {
 			format: 'json',
 			scheme: 'whole',
 			chunks: false,
-			genres: false
+			genres: false,
+			jobs: defaultJobs()
 		});
+	});
+
+	it('--jobs: a whole number from 1; by default one lane per core (at most 4, 2 GB each)', () => {
+		const jobs = (...a: string[]) => (parseCommand(['tag', 'x.mp3', ...a]) as { jobs: number }).jobs;
+		expect(jobs('--jobs', '3')).toBe(3);
+		expect(jobs('-j', '1')).toBe(1);
+		expect(() => jobs('--jobs', '0')).toThrow(/--jobs must be a whole number from 1/);
+		expect(() => jobs('--jobs', '1.5')).toThrow(UsageError);
+		expect(defaultJobs()).toBe(
+			Math.max(1, Math.min(availableParallelism(), 4, Math.floor(totalmem() / 2 ** 31)))
+		);
 	});
 
 	it('tag: --write-tags, --dry-run, --undo (one mode; --genre only with writing)', () => {

@@ -255,9 +255,46 @@ describe('bad files', () => {
 		const bytes = readFileSync(file);
 		bytes[bytes.length - 1] ^= 1;
 		writeFileSync(file, bytes);
-		const io = captureIO();
-		expect(await main(['tag', clipAudio(clips[0]), '--models-dir', models], io)).toBe(1);
-		expect(io.err()).toMatch(/mtg-moodtheme-vggish\/model\.int8\.onnx failed its integrity check/);
-		expect(io.out()).toBe('');
+		for (const jobs of ['1', '2']) {
+			// One lane opens the models in this thread; two open them in each lane's worker thread.
+			const io = captureIO();
+			const files = [clipAudio(clips[0]), clipAudio(clips[1])];
+			expect(await main(['tag', ...files, '--models-dir', models, '--jobs', jobs], io)).toBe(1);
+			expect(io.err()).toMatch(/mtg-moodtheme-vggish\/model\.int8\.onnx failed its integrity check/);
+			expect(io.out()).toBe('');
+		}
+	});
+});
+
+describe('--jobs: files side by side on worker threads (src/cli/lanes.ts)', () => {
+	it('two lanes give one lane’s export, in file order, with the same skipped files', async () => {
+		const notes = join(work, 'lanes-notes.mp3');
+		writeFileSync(notes, 'not audio\n'.repeat(20));
+		const inputs = [clipAudio(clips[0]), notes, clipAudio(clips[1]), clipAudio(clips[2])];
+		const exports: string[] = [];
+		for (const jobs of ['1', '2', '3']) {
+			const io = captureIO();
+			const run = await runTag(
+				parseCommand([
+					'tag',
+					...inputs,
+					'--jobs',
+					jobs,
+					'--chunks',
+					'--model',
+					'mtg-moodtheme-vggish,mtat-musicnn'
+				]) as TagCommand,
+				io
+			);
+			expect(run.exitCode).toBe(0);
+			expect(run.tracks.map((t) => t.file)).toEqual(clips.map(clipAudio));
+			expect(run.failures.map((f) => f.file)).toEqual([notes]);
+			expect(io.err()).toContain('Tagged 3 of 4 file(s)');
+			const data = JSON.parse(io.out());
+			delete data.exported;
+			exports.push(JSON.stringify(data));
+		}
+		expect(exports[1]).toBe(exports[0]);
+		expect(exports[2]).toBe(exports[0]);
 	});
 });

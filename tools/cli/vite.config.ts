@@ -24,13 +24,15 @@ export default defineConfig({
 	},
 	ssr: { target: 'node' },
 	build: {
-		ssr: 'src/cli/main.ts',
+		// main.js, and the lane entry next to it (src/cli/lanes.ts starts it as a worker thread).
+		ssr: true,
 		outDir: 'dist/cli',
 		emptyOutDir: true,
 		target: 'node20',
 		minify: false,
 		sourcemap: false,
 		rollupOptions: {
+			input: { main: 'src/cli/main.ts', 'tag-worker': 'src/cli/tag-worker.ts' },
 			output: {
 				format: 'es',
 				entryFileNames: '[name].js',
