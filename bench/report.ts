@@ -226,10 +226,11 @@ export function targetLines(results: BenchResults): string[] {
 			`${s <= 1 ? 'MET   ' : 'MISSED'} mood/theme int8 WASM×2${mood.taggram ? ' with taggram' : ' tags only'}, ${results.audio_seconds} s track end to end: ${s.toFixed(2)} s (target ≤ 1.0 s)`
 		);
 	}
+	// Issue 11's target: WASM has 128-bit SIMD against native AVX2, so about 2× is the floor.
 	for (const r of nativeRatios(results)) {
 		if (!Number.isFinite(r.ratio)) continue;
 		lines.push(
-			`${r.ratio <= 1.5 ? 'MET   ' : 'MISSED'} browser/native inference ${r.model} ${r.variant}: ${r.ratio.toFixed(2)}× (target ≤ 1.5×)`
+			`${r.ratio <= 2.5 ? 'MET   ' : 'MISSED'} browser/native inference ${r.model} ${r.variant}: ${r.ratio.toFixed(2)}× (target ≤ 2.5×)`
 		);
 	}
 	// Like for like: our runs at the thread count the peer really got.
