@@ -102,8 +102,18 @@ describe('the fixture clips', () => {
 		]);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toBe('');
-		// stderr is a pipe here: terse per-file lines, then the summary.
-		expect(run.stderr).toContain(`[1/3] ${clipAudio(clips[0])}: ok`);
+		// stderr is a pipe here: terse per-file lines (numbered as files finish: lanes finish in any order),
+		// then the summary.
+		const lines = run.stderr.split('\n');
+		for (const clip of clips)
+			expect(
+				lines.filter((line) => /^\[[123]\/3\] /.test(line) && line.endsWith(` ${clipAudio(clip)}: ok`))
+			).toHaveLength(1);
+		expect(lines.filter((line) => /^\[\d\/3\] /.test(line)).map((line) => line.slice(0, 5))).toEqual([
+			'[1/3]',
+			'[2/3]',
+			'[3/3]'
+		]);
 		expect(run.stderr).toContain(`Wrote ${out}`);
 		const data = JSON.parse(readFileSync(out, 'utf8'));
 		data.tracks.forEach((track: { results: ExportedResult[] }, i: number) => {
