@@ -24,12 +24,12 @@ export async function runOurs(request: OursRequest): Promise<OursResult> {
 	// First visit: nothing cached, the app downloads, verifies and stores the files.
 	await deleteModelFiles(card.id);
 	let t = performance.now();
-	const first = await obtainModelFiles(card, request.variant, modelsUrl);
+	const first = await obtainModelFiles(card, request.variant, modelsUrl, request.backend);
 	const network = performance.now() - t;
 	if (!first.downloaded) throw new Error(`${card.id}: expected a download after clearing the cache`);
 	// Later visits: the same files from IndexedDB, verified again.
 	t = performance.now();
-	const files = await obtainModelFiles(card, request.variant, modelsUrl);
+	const files = await obtainModelFiles(card, request.variant, modelsUrl, request.backend);
 	const indexeddb = performance.now() - t;
 	if (files.downloaded) throw new Error(`${card.id}: expected the files from IndexedDB on the second load`);
 

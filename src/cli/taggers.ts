@@ -43,8 +43,9 @@ export async function openNodeTagger(
 	session: Partial<SessionOptions> = {}
 ): Promise<Tagger> {
 	const [{ readModelFilesNode }, { openTagger }] = await pipeline();
-	const files = await readModelFilesNode(card, variant, modelsDir);
-	return openTagger(card, variant, files, { backend: 'wasm', threads: 1, ...session });
+	const options = { backend: 'wasm' as const, threads: 1, ...session };
+	const files = await readModelFilesNode(card, variant, modelsDir, options.backend);
+	return openTagger(card, variant, files, options);
 }
 
 /** The named models' cards (default: the app's default model); an unknown id is a usage error. */

@@ -5,6 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { addFiles, downloadText, openApp, queueItems, storedAudioCopies, waitForQueue } from './helpers/app';
 import { clips, clipUpload, defaultCard } from './helpers/fixtures';
+import { modelFile } from '../../src/lib/card/model-file';
 import { makeMusicFolder } from './helpers/folder';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -68,7 +69,7 @@ test('the library survives a reload, exports CSV, and deleting the stored model 
 	await addFiles(page, [upload]);
 	await waitForQueue(page, 1);
 	const row = page.locator(`[data-testid=storage-row][data-model="${card.id}"]`);
-	await expect(row).toHaveAttribute('data-bytes', String(card.files.int8.bytes));
+	await expect(row).toHaveAttribute('data-bytes', String(modelFile(card, 'int8', 'wasm').bytes));
 
 	await page.reload();
 	await expect(page.locator('body[data-ready=true]')).toBeAttached();
@@ -114,7 +115,7 @@ test('the library survives a reload, exports CSV, and deleting the stored model 
 					};
 				})
 		);
-	expect(await storedBytes()).toBe(card.files.int8.bytes);
+	expect(await storedBytes()).toBe(modelFile(card, 'int8', 'wasm').bytes);
 	await row.getByRole('button', { name: `Delete ${card.id}` }).click();
 	await expect(row).toHaveCount(0);
 	expect(await storedBytes()).toBe(0);
@@ -122,7 +123,7 @@ test('the library survives a reload, exports CSV, and deleting the stored model 
 
 test('a tampered model file is refused and never cached', async ({ page }) => {
 	const card = defaultCard();
-	await page.route(`**/models/${card.id}/${card.files.int8.file}`, async (route) => {
+	await page.route(`**/models/${card.id}/${modelFile(card, 'int8', 'wasm').file}`, async (route) => {
 		const response = await route.fetch();
 		const body = Buffer.from(await response.body());
 		body[body.length >> 1] ^= 0xff;

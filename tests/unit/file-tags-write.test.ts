@@ -13,6 +13,7 @@ import type { ModelCard } from '$lib/card/types';
 import { decodeFileNode } from '$lib/audio/decode-node';
 import { appliedTags } from '$lib/predictions/decide';
 import { findCard } from '$lib/card/lookup';
+import { modelFile } from '$lib/card/model-file';
 import type { ModelResult } from '$lib/pipeline/types';
 import { readIndexNode } from '../../src/lib/model-files/read-node';
 import { planTags, type TagPlan } from '../../src/lib/file-tags/plan';
@@ -84,7 +85,7 @@ describe('writeTagPlan on real files', () => {
 			]);
 			expect(plan.genres).toEqual(genreDecided.filter((d) => d.category === 'genre').map((d) => d.label));
 			expect(plan.machine.results.map((r) => r.sha256)).toEqual(
-				[moodModel, genreModel].map((id) => cards[id].files.int8.sha256)
+				[moodModel, genreModel].map((id) => modelFile(cards[id], 'int8', 'wasm').sha256)
 			);
 		}
 		// The clips are music: some mood and some genre is decided for them.

@@ -96,8 +96,11 @@ describe('static/models/index.json and cards', () => {
 		const files = [
 			card.files.fp32,
 			card.files.int8,
+			...(card.files.int8Static ? [card.files.int8Static] : []),
 			...(card.frontend.kind === 'torchaudio' ? [card.frontend.tables] : [])
 		];
+		// A static int8 file exactly where the zoo has a calibration for the model.
+		expect(card.files.int8Static !== undefined).toBe(existsSync(`models/calibration/${entry.id}.json`));
 		for (const file of files) {
 			const bytes = readFileSync(join(modelsDir, card.id, file.file));
 			expect(bytes.length, file.file).toBe(file.bytes);

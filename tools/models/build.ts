@@ -1,7 +1,7 @@
 /**
  * `npm run models`: turns every entry of models/zoo.json into static/models/<id>/
- * {model.onnx, model.int8.onnx, frontend.f32 (torchaudio front ends), card.json} and writes
- * static/models/index.json.
+ * {model.onnx, model.int8.onnx, model.int8-static.onnx (models with a models/calibration/<id>.json),
+ * frontend.f32 (torchaudio front ends), card.json} and writes static/models/index.json.
  *
  * - Checkpoints come from $MODELS_MIRROR/<file> when MODELS_MIRROR is set, else from the upstream URL
  *   (cached in .cache/checkpoints/); the sha256 and size are always verified.
@@ -20,8 +20,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModelCard, ModelIndex } from '../../src/lib/card/types';
 import { parseTagList } from '../../src/lib/card/tag-list';
 import type { Architecture } from '../../src/lib/convert/architectures';
-import { convertCheckpoint } from '../../src/lib/convert/convert';
+import { convertCheckpoint, type ConversionSpec } from '../../src/lib/convert/convert';
 import { modelIndex, packageModel, type CardDraft } from '../../src/lib/convert/package';
+import type { Calibration } from '../../src/lib/convert/static-int8';
 import { ConversionError } from '../../src/lib/convert/weights';
 import { TEMPORARY_NAME, writeAtomic, writeAtomicAll } from '../../src/lib/node/write-atomic';
 import { recordParity } from './parity';
@@ -121,7 +122,7 @@ async function removeStaleTemporaries(dir: string): Promise<void> {
 	}
 }
 
-async function loadCheckpoint(entry: ZooEntry, options: BuildOptions): Promise<Uint8Array> {
+export async function loadCheckpoint(entry: ZooEntry, options: BuildOptions): Promise<Uint8Array> {
 	const { file, url, sha256: expected, bytes: expectedBytes } = entry.checkpoint;
 	const verify = (bytes: Uint8Array, where: string) => {
 		const actual = sha256(bytes);
@@ -193,6 +194,7 @@ async function isUpToDate(dir: string, stamp: string): Promise<ModelCard | undef
 		const files = [
 			card.files.fp32,
 			card.files.int8,
+			...(card.files.int8Static ? [card.files.int8Static] : []),
 			...(card.frontend.kind === 'torchaudio' ? [card.frontend.tables] : [])
 		];
 		for (const f of files) {
@@ -203,6 +205,18 @@ async function isUpToDate(dir: string, stamp: string): Promise<ModelCard | undef
 	} catch {
 		return undefined;
 	}
+}
+
+/** What the converter builds for a zoo entry. */
+export function zooSpec(entry: ZooEntry, nMels: number, nTags: number): ConversionSpec {
+	return {
+		id: entry.id,
+		architecture: entry.architecture,
+		input: 'mel',
+		nMels,
+		frames: entry.chunking.frames,
+		nTags
+	};
 }
 
 async function buildOne(
@@ -225,8 +239,10 @@ async function buildOne(
 			`${decisionsPath} is missing (tsx tools/models/decisions.ts writes it)`
 		);
 	const { decision, priors } = await readJson<ModelDecisions>(decisionsPath);
+	const calibrationPath = join(zooData, 'calibration', `${entry.id}.json`);
+	const calibration = existsSync(calibrationPath) ? await readJson<Calibration>(calibrationPath) : undefined;
 	const stamp = sha256(
-		JSON.stringify({ converter, entry, tags, frontendSource, moodGroups, decision, priors })
+		JSON.stringify({ converter, entry, tags, frontendSource, moodGroups, decision, priors, calibration })
 	);
 	const dir = join(options.outDir, entry.id);
 	await removeStaleTemporaries(dir);
@@ -249,15 +265,9 @@ async function buildOne(
 	const started = performance.now();
 	const result = convertCheckpoint(
 		checkpoint,
-		{
-			id: entry.id,
-			architecture: entry.architecture,
-			input: 'mel',
-			nMels: frontendSource.nMels as number,
-			frames: entry.chunking.frames,
-			nTags: tags.length
-		},
-		{ checkpointSha256: entry.checkpoint.sha256 }
+		zooSpec(entry, frontendSource.nMels as number, tags.length),
+		{ checkpointSha256: entry.checkpoint.sha256 },
+		calibration
 	);
 	const convertMs = Math.round(performance.now() - started);
 

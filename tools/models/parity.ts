@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import type { ModelCard, ModelIndex, Variant } from '../../src/lib/card/types';
+import type { ModelCard, ModelFile, ModelIndex } from '../../src/lib/card/types';
 import { writeAtomic } from '../../src/lib/node/write-atomic';
 import { fixtureClips, fixturesDir, readF32, readJson } from '../fixtures';
 
@@ -21,10 +21,8 @@ interface Reference {
 
 const modelsDir = 'static/models';
 
-async function maxAbsDiff(card: ModelCard, variant: Variant, clips: string[]): Promise<number> {
-	const session = await ort.InferenceSession.create(
-		readFileSync(join(modelsDir, card.id, card.files[variant].file))
-	);
+async function maxAbsDiff(card: ModelCard, file: ModelFile, clips: string[]): Promise<number> {
+	const session = await ort.InferenceSession.create(readFileSync(join(modelsDir, card.id, file.file)));
 	let worst = 0;
 	for (const clip of clips) {
 		const name = card.provenance.checkpoint.file.replace(/\.pth$/, '.json');
@@ -52,12 +50,19 @@ export async function recordParity(force = false): Promise<void> {
 	const index = readJson<ModelIndex>(join(modelsDir, 'index.json'));
 	for (const card of index.models) {
 		if (card.build.parity && !force) continue;
-		const fp32MaxAbs = await maxAbsDiff(card, 'fp32', clips);
-		const int8MaxAbs = await maxAbsDiff(card, 'int8', clips);
-		card.build.parity = { fp32MaxAbs, int8MaxAbs };
+		const fp32MaxAbs = await maxAbsDiff(card, card.files.fp32, clips);
+		const int8MaxAbs = await maxAbsDiff(card, card.files.int8, clips);
+		const int8Static = card.files.int8Static && (await maxAbsDiff(card, card.files.int8Static, clips));
+		card.build.parity = {
+			fp32MaxAbs,
+			int8MaxAbs,
+			...(int8Static !== undefined ? { int8StaticMaxAbs: int8Static } : {})
+		};
 		await writeAtomic(join(modelsDir, card.id, 'card.json'), `${JSON.stringify(card, null, '\t')}\n`);
 		console.log(
-			`parity ${card.id.padEnd(22)} fp32 ${fp32MaxAbs.toExponential(1)}  int8 ${int8MaxAbs.toExponential(1)}  (${clips.length} clips)`
+			`parity ${card.id.padEnd(22)} fp32 ${fp32MaxAbs.toExponential(1)}  int8 ${int8MaxAbs.toExponential(1)}` +
+				(int8Static !== undefined ? `  int8 static ${int8Static.toExponential(1)}` : '') +
+				`  (${clips.length} clips)`
 		);
 	}
 	await writeAtomic(join(modelsDir, 'index.json'), `${JSON.stringify(index, null, '\t')}\n`);

@@ -382,8 +382,13 @@ export class TaggerState {
 			client,
 			decode: decodeBlobInBrowser,
 			readTags,
-			obtainWeights: (card, variant, onProgress) =>
-				this.#obtain(modelKey(card, variant), () => obtainModelFiles(card, variant, modelsUrl(), onProgress))
+			obtainWeights: (card, variant, onProgress) => {
+				// The pool's backend picks the file (int8: static on WASM, weight-only on WebGPU); it is open by now.
+				const backend = this.backend?.backend ?? 'wasm';
+				return this.#obtain(`${modelKey(card, variant)}:${backend}`, () =>
+					obtainModelFiles(card, variant, modelsUrl(), backend, onProgress)
+				);
+			}
 		};
 	}
 

@@ -169,7 +169,11 @@ export interface ModelCard {
 	 * [batch, chunkSamples] (waveform front end); output `tags` float32 [batch, nTags] sigmoid.
 	 */
 	io: { input: 'mel' | 'audio'; output: 'tags' };
-	files: { fp32: ModelFile; int8: ModelFile };
+	/**
+	 * int8Static (zoo models with a calibration): the int8 variant for the CPU execution providers, with
+	 * integer convolutions (convert/static-int8.ts); `int8` (weight-only) is what WebGPU loads. See model-file.ts.
+	 */
+	files: { fp32: ModelFile; int8: ModelFile; int8Static?: ModelFile };
 	provenance: {
 		checkpoint: { file: string; url: string; sha256: string; bytes: number };
 		repository: string;
@@ -185,7 +189,7 @@ export interface ModelCard {
 	build: {
 		converter: string;
 		convertMs: number;
-		parity?: { fp32MaxAbs?: number; int8MaxAbs?: number };
+		parity?: { fp32MaxAbs?: number; int8MaxAbs?: number; int8StaticMaxAbs?: number };
 		/** Hash of the converter sources, checkpoint sha256 and zoo entry: `npm run models` skips the model while it matches. */
 		stamp?: string;
 	};

@@ -1,12 +1,13 @@
 /**
- * Checkpoint bytes → ONNX models (fp32 and int8) and, for torchaudio front ends, the checkpoint's own
+ * Checkpoint bytes → ONNX models (fp32, weight-only int8 and, given a calibration, static int8) and, for torchaudio front ends, the checkpoint's own
  * window and mel filterbank. Pure: no file system access (tools/models/build.ts does the I/O).
  */
 import { architectureDef, type Architecture } from './architectures';
-import type { Precision } from './graph';
+import type { GraphBuilder, Precision } from './graph';
 import { AUDIO_INPUT, INPUT, OUTPUT, type GraphShape } from './layers';
 import type { FrontendTables } from './tables';
-import { encodeModel, TensorDataType } from './onnx';
+import { encodeModel, TensorDataType, type GraphDef } from './onnx';
+import { staticInt8, type Calibration } from './static-int8';
 import { CheckpointError, readTorchCheckpoint, type StateDict } from './torch-checkpoint';
 import { ConversionError, Weights } from './weights';
 
@@ -21,6 +22,8 @@ export type ConversionSpec = { id: string; architecture: Architecture } & GraphS
 export interface ConversionResult {
 	fp32: Uint8Array;
 	int8: Uint8Array;
+	/** With a calibration: QLinearConv for the CPU execution providers (static-int8.ts). */
+	int8Static?: Uint8Array;
 	tables?: FrontendTables;
 }
 
@@ -55,16 +58,17 @@ export function readCheckpoint(bytes: Uint8Array, modelId: string): StateDict {
 export function convertCheckpoint(
 	bytes: Uint8Array,
 	spec: ConversionSpec,
-	metadata: Record<string, string> = {}
+	metadata: Record<string, string> = {},
+	calibration?: Calibration
 ): ConversionResult {
-	return convertStateDict(readCheckpoint(bytes, spec.id), spec, metadata);
+	return convertStateDict(readCheckpoint(bytes, spec.id), spec, metadata, calibration);
 }
 
-export function convertStateDict(
+/** The checkpoint's graph (weights checked, every key used) and its torchaudio tables. */
+function buildGraph(
 	stateDict: StateDict,
-	spec: ConversionSpec,
-	metadata: Record<string, string> = {}
-): ConversionResult {
+	spec: ConversionSpec
+): { graph: GraphBuilder; tables?: FrontendTables } {
 	const weights = new Weights(stateDict, spec.id);
 	const def = architectureDef(spec.architecture);
 	const tables = def.tables?.(weights);
@@ -76,10 +80,26 @@ export function convertStateDict(
 		);
 	const graph = def.build(weights, spec);
 	weights.assertAllUsed();
+	return { graph, tables };
+}
+
+/** The fp32 graph with the model's I/O, before encoding (tools/models/calibrate.ts measures it). */
+export function fp32Graph(stateDict: StateDict, spec: ConversionSpec): GraphDef {
+	const { inputs, outputs } = io(spec);
+	return buildGraph(stateDict, spec).graph.build('fp32', inputs, outputs);
+}
+
+export function convertStateDict(
+	stateDict: StateDict,
+	spec: ConversionSpec,
+	metadata: Record<string, string> = {},
+	calibration?: Calibration
+): ConversionResult {
+	const { graph, tables } = buildGraph(stateDict, spec);
 	const { inputs, outputs, doc } = io(spec);
-	const encode = (precision: Precision) =>
+	const encode = (precision: Precision | 'int8-static', def: GraphDef) =>
 		encodeModel({
-			graph: graph.build(precision, inputs, outputs),
+			graph: def,
 			opset: OPSET,
 			irVersion: IR_VERSION,
 			producerName: 'music-tagger src/lib/convert',
@@ -87,5 +107,11 @@ export function convertStateDict(
 			docString: `${spec.id} (${precision}): ${doc}`,
 			metadata: { model: spec.id, precision, ...metadata }
 		});
-	return { fp32: encode('fp32'), int8: encode('int8'), tables };
+	const fp32 = graph.build('fp32', inputs, outputs);
+	return {
+		fp32: encode('fp32', fp32),
+		int8: encode('int8', graph.build('int8', inputs, outputs)),
+		...(calibration ? { int8Static: encode('int8-static', staticInt8(fp32, calibration)) } : {}),
+		tables
+	};
 }

@@ -1,5 +1,5 @@
 /**
- * A converted model as the files of its folder (model.onnx, model.int8.onnx, frontend.f32 for spectral sota
+ * A converted model as the files of its folder (model.onnx, model.int8.onnx, model.int8-static.onnx, frontend.f32 for spectral sota
  * front ends, card.json last) and its card, and the model index that lists cards. Shared by the zoo build
  * (tools/models/build.ts), `music-tagger convert` and "Add your own model" in the browser, so all three
  * write the same layout. WebCrypto hashes: the same code in Node, workers and pages.
@@ -35,7 +35,8 @@ function tableBytes(tables: NonNullable<ConversionResult['tables']>): Uint8Array
 export async function packageModel(result: ConversionResult, draft: CardDraft): Promise<ModelPackage> {
 	const files: [string, Uint8Array][] = [
 		['model.onnx', result.fp32],
-		['model.int8.onnx', result.int8]
+		['model.int8.onnx', result.int8],
+		...(result.int8Static ? [['model.int8-static.onnx', result.int8Static] as [string, Uint8Array]] : [])
 	];
 	let frontend: FrontendSpec;
 	if (draft.frontend.kind === 'torchaudio') {
@@ -58,7 +59,10 @@ export async function packageModel(result: ConversionResult, draft: CardDraft): 
 		io: { input: frontend.kind === 'waveform' ? 'audio' : 'mel', output: 'tags' },
 		files: {
 			fp32: await modelFile('model.onnx', result.fp32),
-			int8: await modelFile('model.int8.onnx', result.int8)
+			int8: await modelFile('model.int8.onnx', result.int8),
+			...(result.int8Static
+				? { int8Static: await modelFile('model.int8-static.onnx', result.int8Static) }
+				: {})
 		}
 	};
 	files.push(['card.json', new TextEncoder().encode(`${JSON.stringify(card, null, '\t')}\n`)]);
@@ -68,7 +72,10 @@ export async function packageModel(result: ConversionResult, draft: CardDraft): 
 /** The index of a set of cards; its version changes whenever a model file or build stamp does. */
 export async function modelIndex(cards: ModelCard[]): Promise<ModelIndex> {
 	const summary = cards
-		.map((c) => `${c.id}:${c.files.fp32.sha256}:${c.files.int8.sha256}:${c.build.stamp}`)
+		.map(
+			(c) =>
+				`${c.id}:${c.files.fp32.sha256}:${c.files.int8.sha256}:${c.files.int8Static?.sha256}:${c.build.stamp}`
+		)
 		.join('\n');
 	return { version: (await sha256Hex(new TextEncoder().encode(summary))).slice(0, 16), models: cards };
 }

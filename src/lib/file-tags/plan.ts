@@ -4,6 +4,7 @@
  * machine-readable field, MUSIC_TAGGER, holding JSON that a later run or another tool can read back.
  */
 import type { ModelCard } from '$lib/card/types';
+import { modelFile } from '$lib/card/model-file';
 import type { ModelResult } from '$lib/pipeline/types';
 import { appliedTags, decideGroups } from '$lib/predictions/decide';
 import { schemeOf } from '$lib/pipeline/types';
@@ -78,7 +79,7 @@ export function planTags(
 		machine.push({
 			model: card.id,
 			variant: result.variant,
-			sha256: card.files[result.variant].sha256,
+			sha256: modelFile(card, result.variant, result.backend).sha256,
 			checkpointSha256: card.provenance.checkpoint.sha256,
 			scheme: schemeOf(result),
 			scores: Object.fromEntries(card.tags.map((tag, i) => [tag, round(result.probabilities[i])])),

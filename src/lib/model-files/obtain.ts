@@ -5,6 +5,8 @@
  * exists only in the cache: when its files are gone it fails with UserModelGoneError, never a download.
  */
 import type { ModelCard, ModelFile, Variant } from '$lib/card/types';
+import { modelFile } from '$lib/card/model-file';
+import type { WebBackend } from '$lib/model/session';
 import type { TaggerFiles } from '$lib/pipeline/open-tagger';
 import { verifySha256 } from './verify';
 import { fetchWithProgress, type DownloadProgress } from './fetch-progress';
@@ -72,19 +74,20 @@ export async function obtainFile(
 	}
 }
 
-/** Total bytes a model needs for a variant (the picker's download size). */
-export function downloadBytes(card: ModelCard, variant: Variant): number {
+/** Total bytes a model needs for a variant on a backend (the picker's download size: WASM's unless told). */
+export function downloadBytes(card: ModelCard, variant: Variant, backend: WebBackend = 'wasm'): number {
 	const tables = card.frontend.kind === 'torchaudio' ? card.frontend.tables.bytes : 0;
-	return card.files[variant].bytes + tables;
+	return modelFile(card, variant, backend).bytes + tables;
 }
 
 export async function obtainModelFiles(
 	card: ModelCard,
 	variant: Variant,
 	modelsUrl: string,
+	backend: WebBackend,
 	onProgress?: (progress: DownloadProgress) => void
 ): Promise<ModelFiles> {
-	const total = downloadBytes(card, variant);
+	const total = downloadBytes(card, variant, backend);
 	let tablesReceived = 0;
 	let tables: ObtainedFile | undefined;
 	if (card.frontend.kind === 'torchaudio') {
@@ -93,7 +96,7 @@ export async function obtainModelFiles(
 			onProgress?.({ received: p.received, total });
 		});
 	}
-	const model = await obtainFile(card, card.files[variant], modelsUrl, (p) =>
+	const model = await obtainFile(card, modelFile(card, variant, backend), modelsUrl, (p) =>
 		onProgress?.({ received: tablesReceived + p.received, total })
 	);
 	const tableBytes = tables?.bytes;

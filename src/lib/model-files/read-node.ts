@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelCard, ModelFile, ModelIndex, Variant } from '$lib/card/types';
 import type { TaggerFiles } from '$lib/pipeline/open-tagger';
+import { modelFile } from '$lib/card/model-file';
+import type { Backend } from '$lib/model/session';
 import { verifySha256 } from './verify';
 
 export const defaultModelsDir = 'static/models';
@@ -25,14 +27,15 @@ async function readVerified(dir: string, card: ModelCard, file: ModelFile): Prom
 	return bytes;
 }
 
-/** The ONNX model of `variant` and the torchaudio front end's tables (when the card has them), verified. */
+/** The ONNX model of `variant` on `backend` and the torchaudio front end's tables (when the card has them), verified. */
 export async function readModelFilesNode(
 	card: ModelCard,
 	variant: Variant,
-	dir = defaultModelsDir
+	dir = defaultModelsDir,
+	backend: Backend = 'wasm'
 ): Promise<TaggerFiles> {
 	const [model, tables] = await Promise.all([
-		readVerified(dir, card, card.files[variant]),
+		readVerified(dir, card, modelFile(card, variant, backend)),
 		card.frontend.kind === 'torchaudio' ? readVerified(dir, card, card.frontend.tables) : undefined
 	]);
 	return {
