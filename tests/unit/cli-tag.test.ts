@@ -23,6 +23,7 @@ import type { ModelCard } from '../../src/lib/card/types';
 import { clipFile, readModelReference } from './helpers/fixtures';
 import { captureIO, repoRoot, runBin } from './cli-helpers';
 import { tagLabel } from '../../src/lib/card/labels';
+import { modelFile } from '../../src/lib/card/model-file';
 import { int8TieFor, topKAgrees, topTagNames } from '../shared/top-k';
 
 const clips = ['wesnoth-battle-epic', 'lincity-pronobozo-lincity', 'mtat-joram-solipsism'];
@@ -261,7 +262,12 @@ describe('bad files', () => {
 		cpSync(join(modelsDir, 'mtg-moodtheme-vggish'), join(models, 'mtg-moodtheme-vggish'), {
 			recursive: true
 		});
-		const file = join(models, 'mtg-moodtheme-vggish', 'model.int8.onnx');
+		// The file the CLI's int8 reads on WASM (the static int8 model where the card has one).
+		const card = JSON.parse(
+			readFileSync(join(models, 'mtg-moodtheme-vggish', 'card.json'), 'utf8')
+		) as ModelCard;
+		const name = modelFile(card, 'int8', 'wasm').file;
+		const file = join(models, 'mtg-moodtheme-vggish', name);
 		const bytes = readFileSync(file);
 		bytes[bytes.length - 1] ^= 1;
 		writeFileSync(file, bytes);
@@ -270,7 +276,7 @@ describe('bad files', () => {
 			const io = captureIO();
 			const files = [clipAudio(clips[0]), clipAudio(clips[1])];
 			expect(await main(['tag', ...files, '--models-dir', models, '--jobs', jobs], io)).toBe(1);
-			expect(io.err()).toMatch(/mtg-moodtheme-vggish\/model\.int8\.onnx failed its integrity check/);
+			expect(io.err()).toContain(`mtg-moodtheme-vggish/${name} failed its integrity check`);
 			expect(io.out()).toBe('');
 		}
 	});
