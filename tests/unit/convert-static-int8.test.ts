@@ -37,7 +37,7 @@ const weight = (name: string, dims: number[], seed: number): Initializer => {
 };
 const conv3 = { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } };
 
-/** x [1, 64, 16, 16] → a (pooled 2×2) → Relu → b (→ output y) and → global max → c (1×1, tiny) → output z. */
+/** x [1, 64, 16, 16] → a → Relu → MaxPool 2×2 → b (→ output y) and → global max → c (1×1, tiny) → output z. */
 const graph: GraphDef = {
 	name: 'static-int8-test',
 	inputs: [{ name: 'x', elemType: TensorDataType.FLOAT, shape: [1, C, 16, 16] }],
@@ -55,14 +55,14 @@ const graph: GraphDef = {
 	],
 	nodes: [
 		{ opType: 'Conv', name: 'a', inputs: ['x', 'a.w', 'a.b'], outputs: ['a:out'], attributes: conv3 },
+		{ opType: 'Relu', name: 'relu', inputs: ['a:out'], outputs: ['relu:out'] },
 		{
 			opType: 'MaxPool',
 			name: 'pool',
-			inputs: ['a:out'],
-			outputs: ['pooled'],
+			inputs: ['relu:out'],
+			outputs: ['act'],
 			attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } }
 		},
-		{ opType: 'Relu', name: 'relu', inputs: ['pooled'], outputs: ['act'] },
 		{ opType: 'Conv', name: 'b', inputs: ['act', 'b.w', 'b.b'], outputs: ['y'], attributes: conv3 },
 		{ opType: 'GlobalMaxPool', name: 'global', inputs: ['act'], outputs: ['g'] },
 		{
@@ -128,13 +128,15 @@ describe('static int8', () => {
 		}
 	});
 
-	it('computes the costly convs in integers, pools uint8, and stays within a few steps of fp32', async () => {
+	it('computes the costly convs in integers, folds the ReLU, pools uint8, and stays within a few steps of fp32', async () => {
 		const calibration = await calibrate();
 		const quantized = staticInt8(graph, calibration);
 		const ops = quantized.nodes.map((n) => n.opType);
 		expect(ops.filter((o) => o === 'QLinearConv')).toHaveLength(2);
 		// c (1×1 on one position, 0.1 % of the work) stays float.
 		expect(quantized.nodes.filter((n) => n.opType === 'Conv').map((n) => n.name)).toEqual(['c']);
+		// The ReLU is the uint8 output's zero point; the pool reads the uint8 values.
+		expect(ops).not.toContain('Relu');
 		const pool = quantized.nodes.find((n) => n.opType === 'MaxPool')!;
 		expect(quantized.nodes.find((n) => n.outputs.includes(pool.inputs[0]))?.opType).toBe('QLinearConv');
 		expect(quantized.initializers.some((i) => i.name === 'a.w' || i.name === 'b.w')).toBe(false);

@@ -1,6 +1,6 @@
 /**
  * Which ONNX file a variant loads on a backend. int8 on the CPU execution providers (WASM, native) is the
- * static int8 model when the card has one: integer convolutions, about 1.6× faster than the weight-only
+ * static int8 model when the card has one: integer convolutions, 1.3–1.6× faster than the weight-only
  * int8 on WASM (convert/static-int8.ts). WebGPU has no QLinearConv kernel, so it loads the weight-only int8.
  * Every reader of a model file asks here, so the download, the cache and the tags written into files agree.
  */

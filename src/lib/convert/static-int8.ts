@@ -10,7 +10,8 @@
  *   x → QuantizeLinear(sx, zx) → QLinearConv(W: int8 per output channel, bias: int32) → [MaxPool on uint8]
  *     → DequantizeLinear(sy, zy) → the graph's next float op.
  * Max pooling commutes with the monotonic dequantization, so a Conv whose only consumer is a MaxPool pools
- * the uint8 values (4× less memory traffic) and dequantizes the pooled ones.
+ * the uint8 values (4× less memory traffic) and dequantizes the pooled ones. A ReLU right after the Conv
+ * is its output range starting at 0: with zero point 0 the uint8 output clips there, so the node goes.
  */
 import { MIN_INT8_VALUES, quantizePerAxis } from './graph';
 import { TensorDataType, type GraphDef, type Initializer, type NodeDef } from './onnx';
@@ -116,14 +117,18 @@ export function staticInt8(graph: GraphDef, calibration: Calibration): GraphDef 
 		return name;
 	};
 	const quantized = new Set(costlyConvs(graph, calibration));
-	const pooledBy = new Map<NodeDef, NodeDef>();
+	const soleConsumer = (tensor: string, opType: string) => {
+		const consumers = graph.nodes.filter((n) => n.inputs.includes(tensor));
+		const isOutput = graph.outputs.some((o) => o.name === tensor);
+		return consumers.length === 1 && consumers[0].opType === opType && !isOutput ? consumers[0] : undefined;
+	};
+	/** What runs on the uint8 output: a ReLU (a zero point of 0 already clips there), then a MaxPool. */
+	const tails = new Map<NodeDef, { relu?: NodeDef; pool?: NodeDef }>();
 	for (const conv of quantized) {
-		const consumers = graph.nodes.filter((n) => n.inputs.includes(conv.outputs[0]));
-		const isOutput = graph.outputs.some((o) => o.name === conv.outputs[0]);
-		if (consumers.length === 1 && consumers[0].opType === 'MaxPool' && !isOutput)
-			pooledBy.set(conv, consumers[0]);
+		const relu = soleConsumer(conv.outputs[0], 'Relu');
+		tails.set(conv, { relu, pool: soleConsumer((relu ?? conv).outputs[0], 'MaxPool') });
 	}
-	const absorbed = new Set(pooledBy.values());
+	const absorbed = new Set([...tails.values()].flatMap((t) => [t.relu, t.pool]).filter(Boolean));
 	const nodes: NodeDef[] = [];
 	for (const node of graph.nodes) {
 		if (absorbed.has(node)) continue;
@@ -135,7 +140,10 @@ export function staticInt8(graph: GraphDef, calibration: Calibration): GraphDef 
 		const y = node.outputs[0];
 		const p = node.name;
 		const input = uint8Params(range(x));
-		const output = uint8Params(activatedRange(graph, pooledBy.get(node) ?? node, range(y), calibration));
+		const { relu, pool } = tails.get(node)!;
+		const last = pool ?? relu ?? node;
+		const [min, max] = activatedRange(graph, last, range(y), calibration);
+		const output = uint8Params([relu ? Math.max(0, min) : min, max]);
 		const weight = initializers.get(weightName)!;
 		const channels = weight.dims[0];
 		const { values, scales } = quantizePerAxis(floats(weight), weight.dims, 0);
@@ -160,13 +168,12 @@ export function staticInt8(graph: GraphDef, calibration: Calibration): GraphDef 
 				outputs: [`${p}:y_u8`]
 			}
 		);
-		const pool = pooledBy.get(node);
 		if (pool) nodes.push({ ...pool, inputs: [`${p}:y_u8`], outputs: [`${p}:pooled_u8`] });
 		nodes.push({
 			opType: 'DequantizeLinear',
 			name: `${p}:dequantize`,
 			inputs: [pool ? `${p}:pooled_u8` : `${p}:y_u8`, ys, yz],
-			outputs: [pool ? pool.outputs[0] : y]
+			outputs: [last.outputs[0]]
 		});
 	}
 	const used = new Set(nodes.flatMap((n) => n.inputs));
