@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { addFiles, downloadText, openApp, queueItems, storedAudioCopies, waitForQueue } from './helpers/app';
 import { clips, clipUpload, defaultCard } from './helpers/fixtures';
-import { modelFile } from '../../src/lib/card/model-file';
+import { modelFile } from '../../src/lib/model-files/model-file';
 import { makeMusicFolder } from './helpers/folder';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

@@ -23,7 +23,7 @@ import type { ModelCard } from '../../src/lib/card/types';
 import { clipFile, readModelReference } from './helpers/fixtures';
 import { captureIO, repoRoot, runBin } from './cli-helpers';
 import { tagLabel } from '../../src/lib/card/labels';
-import { modelFile } from '../../src/lib/card/model-file';
+import { modelFile } from '../../src/lib/model-files/model-file';
 import { int8TieFor, topKAgrees, topTagNames } from '../shared/top-k';
 
 const clips = ['wesnoth-battle-epic', 'lincity-pronobozo-lincity', 'mtat-joram-solipsism'];

@@ -137,6 +137,7 @@ describe('a failed rebuild keeps the previous outputs intact', () => {
 			'index.json',
 			'mtat-fcn/card.json',
 			'mtat-fcn/frontend.f32',
+			'mtat-fcn/model.int8-static.onnx',
 			'mtat-fcn/model.int8.onnx',
 			'mtat-fcn/model.onnx'
 		]);

@@ -13,7 +13,7 @@ import type { ModelCard } from '$lib/card/types';
 import { decodeFileNode } from '$lib/audio/decode-node';
 import { appliedTags } from '$lib/predictions/decide';
 import { findCard } from '$lib/card/lookup';
-import { modelFile } from '$lib/card/model-file';
+import { modelFile } from '$lib/model-files/model-file';
 import type { ModelResult } from '$lib/pipeline/types';
 import { readIndexNode } from '../../src/lib/model-files/read-node';
 import { planTags, type TagPlan } from '../../src/lib/file-tags/plan';

@@ -171,7 +171,7 @@ export interface ModelCard {
 	io: { input: 'mel' | 'audio'; output: 'tags' };
 	/**
 	 * int8Static (zoo models with a calibration): the int8 variant for the CPU execution providers, with
-	 * integer convolutions (convert/static-int8.ts); `int8` (weight-only) is what WebGPU loads. See model-file.ts.
+	 * integer convolutions (convert/static-int8.ts); `int8` (weight-only) is what WebGPU loads. See model-files/model-file.ts.
 	 */
 	files: { fp32: ModelFile; int8: ModelFile; int8Static?: ModelFile };
 	provenance: {

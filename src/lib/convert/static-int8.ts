@@ -3,7 +3,7 @@
  * activations × int8 weights), for the CPU execution providers (onnxruntime-web WASM, onnxruntime-node).
  * The activation scales are static, from ranges measured on real music by tools/models/calibrate.ts and
  * committed as models/calibration/<id>.json. WebGPU EPs have no QLinearConv kernel, so the card keeps the
- * weight-only int8 model for them (see card/model-file.ts).
+ * weight-only int8 model for them (see model-files/model-file.ts).
  *
  * Per quantized Conv (of those weight-only int8 quantizes, at least MIN_INT8_VALUES weights, the ones that
  * hold MIN_CONV_SHARE of the convolution work):

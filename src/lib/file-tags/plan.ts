@@ -4,7 +4,7 @@
  * machine-readable field, MUSIC_TAGGER, holding JSON that a later run or another tool can read back.
  */
 import type { ModelCard } from '$lib/card/types';
-import { modelFile } from '$lib/card/model-file';
+import { modelFile } from '$lib/model-files/model-file';
 import type { ModelResult } from '$lib/pipeline/types';
 import { appliedTags, decideGroups } from '$lib/predictions/decide';
 import { schemeOf } from '$lib/pipeline/types';

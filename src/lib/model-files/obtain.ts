@@ -5,7 +5,7 @@
  * exists only in the cache: when its files are gone it fails with UserModelGoneError, never a download.
  */
 import type { ModelCard, ModelFile, Variant } from '$lib/card/types';
-import { modelFile } from '$lib/card/model-file';
+import { modelFile } from './model-file';
 import type { WebBackend } from '$lib/model/session';
 import type { TaggerFiles } from '$lib/pipeline/open-tagger';
 import { verifySha256 } from './verify';

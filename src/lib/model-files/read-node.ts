@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelCard, ModelFile, ModelIndex, Variant } from '$lib/card/types';
 import type { TaggerFiles } from '$lib/pipeline/open-tagger';
-import { modelFile } from '$lib/card/model-file';
+import { modelFile } from './model-file';
 import type { Backend } from '$lib/model/session';
 import { verifySha256 } from './verify';
 

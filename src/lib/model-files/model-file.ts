@@ -5,7 +5,7 @@
  * Every reader of a model file asks here, so the download, the cache and the tags written into files agree.
  */
 import type { Backend } from '$lib/model/session';
-import type { ModelCard, ModelFile, Variant } from './types';
+import type { ModelCard, ModelFile, Variant } from '$lib/card/types';
 
 export function modelFile(card: Pick<ModelCard, 'files'>, variant: Variant, backend: Backend): ModelFile {
 	if (variant === 'int8' && backend !== 'webgpu' && card.files.int8Static) return card.files.int8Static;
