@@ -18,7 +18,7 @@ import type { ModelCard } from '../../src/lib/card/types';
 import { inputDims } from '../../src/lib/card/input';
 import { parseTagList } from '../../src/lib/card/tag-list';
 import { decodeFileNode } from '../../src/lib/audio/decode-node';
-import { fp32Graph, readCheckpoint } from '../../src/lib/convert/convert';
+import { fp32Graph, IR_VERSION, OPSET, readCheckpoint } from '../../src/lib/convert/convert';
 import { encodeModel, TensorDataType } from '../../src/lib/convert/onnx';
 import { calibrationTensors, type Calibration } from '../../src/lib/convert/static-int8';
 import { createMelExtractor } from '../../src/lib/features/mel';
@@ -48,8 +48,8 @@ async function measuringSession(card: ModelCard, graph: ReturnType<typeof fp32Gr
 	};
 	const bytes = encodeModel({
 		graph: probe,
-		opset: 17,
-		irVersion: 8,
+		opset: OPSET,
+		irVersion: IR_VERSION,
 		producerName: 'calibrate',
 		producerVersion: '1'
 	});

@@ -34,7 +34,7 @@ export interface Calibration {
  */
 export const MIN_CONV_SHARE = 0.01;
 
-/** The candidate Convs (quantizedConvs) with at least MIN_CONV_SHARE of all Convs' multiply-adds per window. */
+/** The candidate Convs (candidateConvs) with at least MIN_CONV_SHARE of all Convs' multiply-adds per window. */
 function costlyConvs(graph: GraphDef, calibration: Calibration): NodeDef[] {
 	const sizes = new Map(graph.initializers.map((i) => [i.name, i.dims]));
 	const cost = (conv: NodeDef) => {
@@ -47,11 +47,11 @@ function costlyConvs(graph: GraphDef, calibration: Calibration): NodeDef[] {
 		return rest.reduce((a, b) => a * b, 1) * values;
 	};
 	const total = graph.nodes.filter((n) => n.opType === 'Conv').reduce((sum, n) => sum + cost(n), 0);
-	return quantizedConvs(graph).filter((n) => cost(n) >= MIN_CONV_SHARE * total);
+	return candidateConvs(graph).filter((n) => cost(n) >= MIN_CONV_SHARE * total);
 }
 
-/** The Conv nodes static int8 computes in integers. */
-function quantizedConvs(graph: GraphDef): NodeDef[] {
+/** The Convs static int8 may compute in integers: those weight-only int8 quantizes too. */
+function candidateConvs(graph: GraphDef): NodeDef[] {
 	const sizes = new Map(graph.initializers.map((i) => [i.name, i.dims.reduce((a, b) => a * b, 1)]));
 	return graph.nodes.filter((n) => n.opType === 'Conv' && (sizes.get(n.inputs[1]) ?? 0) >= MIN_INT8_VALUES);
 }
@@ -59,7 +59,7 @@ function quantizedConvs(graph: GraphDef): NodeDef[] {
 /** The tensors calibration must measure: each candidate Conv's input and every Conv's output (for its cost). */
 export function calibrationTensors(graph: GraphDef): string[] {
 	const convs = graph.nodes.filter((n) => n.opType === 'Conv');
-	return [...new Set([...quantizedConvs(graph).map((n) => n.inputs[0]), ...convs.map((n) => n.outputs[0])])];
+	return [...new Set([...candidateConvs(graph).map((n) => n.inputs[0]), ...convs.map((n) => n.outputs[0])])];
 }
 
 /**
